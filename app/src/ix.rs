@@ -1,0 +1,368 @@
+//! Typed instruction builders, one per program instruction. Account lists come
+//! from the program's own `accounts::*` structs and data from its
+//! `instruction::*` structs, so they always match the deployed layout.
+use crate::pda;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+use ilm::instructions::{CreateMarketArgs, CreateTaskArgs, UpdateMarketArgs};
+use ilm::state::MarketParams;
+use ilm::{accounts as acc, instruction as data};
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: ilm::ID,
+        accounts: accounts.to_account_metas(None),
+        data: data.data(),
+    }
+}
+
+/// A market's addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketKeys {
+    pub market: Pubkey,
+    pub authority: Pubkey,
+    pub market_id: u64,
+    pub stake_mint: Pubkey,
+    pub stake_vault: Pubkey,
+    /// Token program owning the stake mint (Token or Token-2022).
+    pub token_program: Pubkey,
+}
+
+impl MarketKeys {
+    pub fn new(authority: Pubkey, market_id: u64, stake_mint: Pubkey, token_program: Pubkey) -> Self {
+        let market = pda::market(&authority, market_id).0;
+        MarketKeys {
+            market,
+            authority,
+            market_id,
+            stake_mint,
+            stake_vault: pda::stake_vault(&market).0,
+            token_program,
+        }
+    }
+
+    pub fn stake(&self, contributor: &Pubkey) -> Pubkey {
+        pda::stake(&self.market, contributor).0
+    }
+}
+
+/// A task's addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskKeys {
+    pub market: Pubkey,
+    pub employer: Pubkey,
+    pub task_id: u64,
+    pub task: Pubkey,
+    pub mint: Pubkey,
+    pub vault: Pubkey,
+    /// Token program owning the reward mint (Token or Token-2022).
+    pub token_program: Pubkey,
+}
+
+impl TaskKeys {
+    pub fn new(market: Pubkey, employer: Pubkey, task_id: u64, mint: Pubkey, token_program: Pubkey) -> Self {
+        let task = pda::task(&market, &employer, task_id).0;
+        TaskKeys {
+            market,
+            employer,
+            task_id,
+            task,
+            mint,
+            vault: pda::vault(&task).0,
+            token_program,
+        }
+    }
+
+    pub fn claim(&self, contributor: &Pubkey) -> Pubkey {
+        pda::claim(&self.task, contributor).0
+    }
+
+    pub fn stake(&self, contributor: &Pubkey) -> Pubkey {
+        pda::stake(&self.market, contributor).0
+    }
+
+    pub fn employer_record(&self) -> Pubkey {
+        pda::employer(&self.market, &self.employer).0
+    }
+}
+
+/// `create_market`: `m` gives the authority, id, stake mint and its token program.
+pub fn create_market(m: &MarketKeys, params: MarketParams) -> Instruction {
+    build(
+        acc::CreateMarket {
+            authority: m.authority,
+            market: m.market,
+            stake_mint: m.stake_mint,
+            stake_vault: m.stake_vault,
+            token_program: m.token_program,
+            system_program: system_program::ID,
+        },
+        data::CreateMarket {
+            args: CreateMarketArgs {
+                market_id: m.market_id,
+                params,
+            },
+        },
+    )
+}
+
+/// `update_market`: replaces every parameter and sets the pause flag.
+pub fn update_market(m: &MarketKeys, params: MarketParams, paused: bool) -> Instruction {
+    build(
+        acc::UpdateMarket {
+            authority: m.authority,
+            market: m.market,
+        },
+        data::UpdateMarket {
+            args: UpdateMarketArgs { params, paused },
+        },
+    )
+}
+
+/// `stake`: deposits `amount` from `contributor_token`.
+pub fn stake(m: &MarketKeys, contributor: &Pubkey, contributor_token: &Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::StakeTokens {
+            contributor: *contributor,
+            market: m.market,
+            stake: m.stake(contributor),
+            stake_mint: m.stake_mint,
+            stake_vault: m.stake_vault,
+            contributor_token: *contributor_token,
+            token_program: m.token_program,
+            system_program: system_program::ID,
+        },
+        data::Stake { amount },
+    )
+}
+
+/// `request_unstake`
+pub fn request_unstake(m: &MarketKeys, contributor: &Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::RequestUnstake {
+            contributor: *contributor,
+            market: m.market,
+            stake: m.stake(contributor),
+        },
+        data::RequestUnstake { amount },
+    )
+}
+
+/// `withdraw_stake`: pays the requested stake to `contributor_token`.
+pub fn withdraw_stake(m: &MarketKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
+    build(
+        acc::WithdrawStake {
+            contributor: *contributor,
+            market: m.market,
+            stake: m.stake(contributor),
+            stake_mint: m.stake_mint,
+            stake_vault: m.stake_vault,
+            contributor_token: *contributor_token,
+            token_program: m.token_program,
+        },
+        data::WithdrawStake {},
+    )
+}
+
+/// `create_task`: `args.task_id` must equal `t.task_id`.
+pub fn create_task(t: &TaskKeys, employer_token: &Pubkey, args: CreateTaskArgs) -> Instruction {
+    build(
+        acc::CreateTask {
+            employer: t.employer,
+            market: t.market,
+            employer_record: t.employer_record(),
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            employer_token: *employer_token,
+            token_program: t.token_program,
+            system_program: system_program::ID,
+        },
+        data::CreateTask { args },
+    )
+}
+
+/// `fund_task`
+pub fn fund_task(t: &TaskKeys, employer_token: &Pubkey, added_completions: u32) -> Instruction {
+    build(
+        acc::FundTask {
+            employer: t.employer,
+            market: t.market,
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            employer_token: *employer_token,
+            token_program: t.token_program,
+        },
+        data::FundTask { added_completions },
+    )
+}
+
+/// `cancel_task`: refunds to `employer_token`.
+pub fn cancel_task(t: &TaskKeys, employer_token: &Pubkey) -> Instruction {
+    build(
+        acc::CancelTask {
+            employer: t.employer,
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            employer_token: *employer_token,
+            token_program: t.token_program,
+        },
+        data::CancelTask {},
+    )
+}
+
+/// `close_task`: fees to `fee_token` (owned by the market's fee owner), the rest to `employer_token`.
+pub fn close_task(t: &TaskKeys, employer_token: &Pubkey, fee_token: &Pubkey) -> Instruction {
+    build(
+        acc::CloseTask {
+            employer: t.employer,
+            market: t.market,
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            employer_token: *employer_token,
+            fee_token: *fee_token,
+            token_program: t.token_program,
+        },
+        data::CloseTask {},
+    )
+}
+
+/// `collect_fees`: anyone may send it.
+pub fn collect_fees(t: &TaskKeys, fee_token: &Pubkey) -> Instruction {
+    build(
+        acc::CollectFees {
+            market: t.market,
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            fee_token: *fee_token,
+            token_program: t.token_program,
+        },
+        data::CollectFees {},
+    )
+}
+
+/// `claim_task`
+pub fn claim_task(t: &TaskKeys, contributor: &Pubkey) -> Instruction {
+    build(
+        acc::ClaimTask {
+            contributor: *contributor,
+            market: t.market,
+            task: t.task,
+            stake: t.stake(contributor),
+            claim: t.claim(contributor),
+            system_program: system_program::ID,
+        },
+        data::ClaimTask {},
+    )
+}
+
+/// `abandon_claim`
+pub fn abandon_claim(t: &TaskKeys, contributor: &Pubkey) -> Instruction {
+    build(
+        acc::AbandonClaim {
+            contributor: *contributor,
+            task: t.task,
+            claim: t.claim(contributor),
+            stake: t.stake(contributor),
+        },
+        data::AbandonClaim {},
+    )
+}
+
+/// `expire_claim`: anyone may send it; the slash goes to `employer_stake_token`.
+pub fn expire_claim(
+    t: &TaskKeys,
+    m: &MarketKeys,
+    contributor: &Pubkey,
+    employer_stake_token: &Pubkey,
+) -> Instruction {
+    build(
+        acc::ExpireClaim {
+            market: t.market,
+            task: t.task,
+            claim: t.claim(contributor),
+            stake: t.stake(contributor),
+            employer_record: t.employer_record(),
+            stake_mint: m.stake_mint,
+            stake_vault: m.stake_vault,
+            employer_stake_token: *employer_stake_token,
+            token_program: m.token_program,
+        },
+        data::ExpireClaim {},
+    )
+}
+
+/// `submit_work`
+pub fn submit_work(t: &TaskKeys, contributor: &Pubkey, result_hash: [u8; 32], uri: String) -> Instruction {
+    build(
+        acc::SubmitWork {
+            contributor: *contributor,
+            task: t.task,
+            claim: t.claim(contributor),
+        },
+        data::SubmitWork { result_hash, uri },
+    )
+}
+
+fn settle_accounts(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> acc::SettleWork {
+    acc::SettleWork {
+        employer_record: t.employer_record(),
+        task: t.task,
+        claim: t.claim(contributor),
+        stake: t.stake(contributor),
+        mint: t.mint,
+        vault: t.vault,
+        contributor_token: *contributor_token,
+        token_program: t.token_program,
+    }
+}
+
+/// `approve_work`: pays the reward to `contributor_token`.
+pub fn approve_work(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
+    build(
+        acc::ApproveWork {
+            employer: t.employer,
+            work: settle_accounts(t, contributor, contributor_token),
+        },
+        data::ApproveWork {},
+    )
+}
+
+/// `settle_work`: anyone, after the review window.
+pub fn settle_work(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
+    build(
+        settle_accounts(t, contributor, contributor_token),
+        data::SettleWork {},
+    )
+}
+
+/// `reject_work`
+pub fn reject_work(t: &TaskKeys, contributor: &Pubkey, reason_hash: [u8; 32]) -> Instruction {
+    build(
+        acc::RejectWork {
+            employer: t.employer,
+            employer_record: t.employer_record(),
+            task: t.task,
+            claim: t.claim(contributor),
+            stake: t.stake(contributor),
+        },
+        data::RejectWork { reason_hash },
+    )
+}
+
+/// `close_claim`: anyone, once the task is closed; rent goes to the contributor.
+pub fn close_claim(task: &Pubkey, contributor: &Pubkey) -> Instruction {
+    build(
+        acc::CloseClaim {
+            claim: pda::claim(task, contributor).0,
+            task: *task,
+            contributor: *contributor,
+        },
+        data::CloseClaim {},
+    )
+}

@@ -1,0 +1,21 @@
+//! Rust client for the ilm program: PDA helpers mirroring the program's seeds,
+//! typed instruction builders and account decoding. It builds on the program
+//! crate itself (`no-entrypoint`), so account layouts and arguments never drift.
+pub mod accounts;
+pub mod ix;
+pub mod pda;
+
+pub use ilm;
+pub use ilm::error::IlmError;
+pub use ilm::state::{
+    Claim, ClaimStatus, Employer, Market, MarketParams, Qualification, Stake, Task, TaskStatus,
+    Verifier,
+};
+
+/// The on-chain program id.
+pub const PROGRAM_ID: anchor_lang::prelude::Pubkey = ilm::ID;
+
+/// The number a program error carries in `InstructionError::Custom`.
+pub fn error_code(e: IlmError) -> u32 {
+    anchor_lang::error::ERROR_CODE_OFFSET + e as u32
+}

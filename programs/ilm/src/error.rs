@@ -1,0 +1,79 @@
+//! Every failure the program reports. Each message says what was wrong and,
+//! where there is one, what the caller can do about it.
+use anchor_lang::prelude::*;
+
+#[error_code]
+pub enum IlmError {
+    #[msg("Fee above the 1,000 bps (10%) ceiling: lower fee_bps")]
+    FeeTooHigh,
+    #[msg("Basis points above 10,000 (100%): lower the value")]
+    BpsTooHigh,
+    #[msg("Attester set invalid: at most 8 distinct keys, 1 <= threshold <= keys (threshold 0 only with no keys)")]
+    InvalidAttesterSet,
+    #[msg("Duration must not be negative")]
+    NegativeDuration,
+    #[msg("Market is paused: no new stakes, tasks or claims until its authority unpauses it")]
+    MarketPaused,
+    #[msg("Amount must be greater than zero")]
+    ZeroAmount,
+    #[msg("Arithmetic overflow: the amounts are too large")]
+    MathOverflow,
+    #[msg("Not enough free stake: part of it is locked as bonds or requested for withdrawal")]
+    InsufficientFreeStake,
+    #[msg("No unstake request: call request_unstake first")]
+    NoUnstakeRequest,
+    #[msg("Unstake cooldown not over: wait until requested_at + unstake_cooldown_secs")]
+    CooldownActive,
+    #[msg("This verifier is not enabled yet: create the task with the Review verifier")]
+    VerifierNotEnabled,
+    #[msg("Task id must equal the employer's tasks_posted counter (next id in sequence)")]
+    UnexpectedTaskId,
+    #[msg("Deadline must be in the future")]
+    DeadlineInPast,
+    #[msg("Lease duration must be greater than zero")]
+    ZeroLease,
+    #[msg("Spec URI longer than 128 bytes")]
+    SpecUriTooLong,
+    #[msg("Result URI longer than 200 bytes")]
+    ResultUriTooLong,
+    #[msg("Mint has a Token-2022 extension ilm refuses (transfer hook, permanent delegate, non-transferable, transfer fee, confidential transfer, pausable, or frozen default state)")]
+    UnsupportedMintExtension,
+    #[msg("Mint account data is malformed")]
+    InvalidMintData,
+    #[msg("Task is not open (cancelled or closed)")]
+    TaskNotOpen,
+    #[msg("Task deadline has passed")]
+    TaskExpired,
+    #[msg("No free completion slot: every slot is paid or taken by a live claim")]
+    NoFreeSlot,
+    #[msg("Stake below the market minimum: stake more before claiming")]
+    StakeBelowMinimum,
+    #[msg("Qualification not met: too few completed tasks or too high a rejection rate")]
+    NotQualified,
+    #[msg("The employer cannot claim its own task")]
+    SelfDealing,
+    #[msg("Claim is not in a state that allows this action")]
+    InvalidClaimState,
+    #[msg("Lease has expired: the claim can only be expired now")]
+    LeaseExpired,
+    #[msg("Lease has not expired yet")]
+    LeaseNotExpired,
+    #[msg("Review window still open: settle after submitted_at + review_secs")]
+    ReviewWindowOpen,
+    #[msg("This task is verified by another instruction, not by human review")]
+    WrongVerifier,
+    #[msg("Task still has live claims: wait for them to be settled, rejected or expired")]
+    LiveClaims,
+    #[msg("Task cannot be closed yet: wait until deadline + review_secs, or cancel it first")]
+    TaskNotFinished,
+    #[msg("No fees to collect")]
+    NothingToCollect,
+    #[msg("Only the task's employer may do this")]
+    NotTaskEmployer,
+    #[msg("Stake account does not belong to this claim's contributor in this task's market")]
+    StakeMismatch,
+    #[msg("Employer record does not belong to this task's employer and market")]
+    EmployerMismatch,
+    #[msg("The claim's task still exists: claims close only after their task is closed")]
+    TaskStillOpen,
+}

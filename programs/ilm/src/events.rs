@@ -1,0 +1,133 @@
+//! One event per state change; the CLI and indexers read them back from logs.
+use anchor_lang::prelude::*;
+
+#[event]
+pub struct MarketCreated {
+    pub market: Pubkey,
+    pub authority: Pubkey,
+    pub stake_mint: Pubkey,
+    pub fee_bps: u16,
+}
+
+#[event]
+pub struct MarketUpdated {
+    pub market: Pubkey,
+    pub paused: bool,
+    pub fee_bps: u16,
+    pub slash_bps: u16,
+    pub min_stake: u64,
+}
+
+#[event]
+pub struct Staked {
+    pub market: Pubkey,
+    pub contributor: Pubkey,
+    pub amount: u64,
+    pub total: u64,
+}
+
+#[event]
+pub struct UnstakeRequested {
+    pub market: Pubkey,
+    pub contributor: Pubkey,
+    pub amount: u64,
+    pub available_at: i64,
+}
+
+#[event]
+pub struct StakeWithdrawn {
+    pub market: Pubkey,
+    pub contributor: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct TaskCreated {
+    pub task: Pubkey,
+    pub market: Pubkey,
+    pub employer: Pubkey,
+    pub task_id: u64,
+    pub mint: Pubkey,
+    pub reward: u64,
+    pub max_completions: u32,
+    pub deposited: u64,
+}
+
+#[event]
+pub struct TaskFunded {
+    pub task: Pubkey,
+    pub added_completions: u32,
+    pub deposited: u64,
+}
+
+#[event]
+pub struct TaskCancelled {
+    pub task: Pubkey,
+    pub refunded: u64,
+}
+
+#[event]
+pub struct TaskClosed {
+    pub task: Pubkey,
+    pub refunded: u64,
+    pub fees_paid: u64,
+}
+
+#[event]
+pub struct FeesCollected {
+    pub task: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct TaskClaimed {
+    pub task: Pubkey,
+    pub claim: Pubkey,
+    pub contributor: Pubkey,
+    pub bond: u64,
+    pub lease_expires_at: i64,
+}
+
+#[event]
+pub struct ClaimAbandoned {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+}
+
+#[event]
+pub struct ClaimExpired {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub slashed: u64,
+}
+
+#[event]
+pub struct WorkSubmitted {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub result_hash: [u8; 32],
+    pub uri: String,
+}
+
+#[event]
+pub struct WorkPaid {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub amount: u64,
+    pub fee: u64,
+    /// True when paid by `settle_work` after the employer stayed silent.
+    pub auto_settled: bool,
+}
+
+#[event]
+pub struct WorkRejected {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub reason_hash: [u8; 32],
+}
+
+#[event]
+pub struct ClaimClosed {
+    pub claim: Pubkey,
+    pub contributor: Pubkey,
+}

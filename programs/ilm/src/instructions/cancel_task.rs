@@ -1,0 +1,44 @@
+use crate::events::TaskCancelled;
+use crate::instructions::shared::transfer;
+use crate::state::Task;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// Stops new claims and refunds everything not owed to live claims or as fees.
+/// Allowed while paused: it only returns the employer's own money.
+#[derive(Accounts)]
+pub struct CancelTask<'info> {
+    pub employer: Signer<'info>,
+    #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
+    pub task: Box<Account<'info, Task>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl CancelTask<'_> {
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        let refund = a.task.cancel(a.vault.amount)?;
+        let task_info = a.task.to_account_info();
+        a.task.with_signer(|seeds| {
+            transfer(
+                &a.token_program,
+                &a.vault,
+                &a.mint,
+                &a.employer_token,
+                task_info,
+                seeds,
+                refund,
+            )
+        })?;
+        emit!(TaskCancelled {
+            task: a.task.key(),
+            refunded: refund,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,51 @@
+use crate::error::IlmError;
+use crate::events::FeesCollected;
+use crate::instructions::shared::transfer;
+use crate::state::{Market, Task};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// Permissionless: the fees can only go to a token account of the market's fee owner.
+#[derive(Accounts)]
+pub struct CollectFees<'info> {
+    pub market: Box<Account<'info, Market>>,
+    #[account(mut, has_one = market, has_one = mint, has_one = vault)]
+    pub task: Box<Account<'info, Task>>,
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        token::mint = mint,
+        token::authority = market.fee_owner,
+        token::token_program = token_program,
+    )]
+    pub fee_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl CollectFees<'_> {
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        let amount = a.task.fees_owed;
+        require!(amount > 0, IlmError::NothingToCollect);
+        a.task.fees_owed = 0;
+        let task_info = a.task.to_account_info();
+        a.task.with_signer(|seeds| {
+            transfer(
+                &a.token_program,
+                &a.vault,
+                &a.mint,
+                &a.fee_token,
+                task_info,
+                seeds,
+                amount,
+            )
+        })?;
+        emit!(FeesCollected {
+            task: a.task.key(),
+            amount,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,67 @@
+use crate::constants::{MARKET_SEED, STAKE_VAULT_SEED};
+use crate::events::MarketCreated;
+use crate::instructions::shared::require_supported_mint;
+use crate::state::{Market, MarketParams};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct CreateMarketArgs {
+    pub market_id: u64,
+    pub params: MarketParams,
+}
+
+#[derive(Accounts)]
+#[instruction(args: CreateMarketArgs)]
+pub struct CreateMarket<'info> {
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    #[account(
+        init,
+        payer = authority,
+        space = 8 + Market::INIT_SPACE,
+        seeds = [MARKET_SEED, authority.key().as_ref(), &args.market_id.to_le_bytes()],
+        bump,
+    )]
+    pub market: Box<Account<'info, Market>>,
+    #[account(mint::token_program = token_program)]
+    pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = authority,
+        seeds = [STAKE_VAULT_SEED, market.key().as_ref()],
+        bump,
+        token::mint = stake_mint,
+        token::authority = market,
+        token::token_program = token_program,
+    )]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl CreateMarket<'_> {
+    pub fn validate(&self, args: &CreateMarketArgs) -> Result<()> {
+        args.params.validate()?;
+        require_supported_mint(&self.stake_mint)
+    }
+
+    pub fn handler(ctx: Context<Self>, args: CreateMarketArgs) -> Result<()> {
+        let market = &mut ctx.accounts.market;
+        market.authority = ctx.accounts.authority.key();
+        market.market_id = args.market_id;
+        market.stake_mint = ctx.accounts.stake_mint.key();
+        market.stake_vault = ctx.accounts.stake_vault.key();
+        market.paused = false;
+        market.bump = ctx.bumps.market;
+        market.stake_vault_bump = ctx.bumps.stake_vault;
+        market.apply(args.params);
+        emit!(MarketCreated {
+            market: market.key(),
+            authority: market.authority,
+            stake_mint: market.stake_mint,
+            fee_bps: market.fee_bps,
+        });
+        Ok(())
+    }
+}

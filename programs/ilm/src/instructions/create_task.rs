@@ -1,0 +1,151 @@
+use crate::constants::{EMPLOYER_SEED, MAX_SPEC_URI_LEN, TASK_SEED, VAULT_SEED};
+use crate::error::IlmError;
+use crate::events::TaskCreated;
+use crate::instructions::shared::{now, require_supported_mint, transfer};
+use crate::state::{Employer, Market, Qualification, Task, TaskStatus, Verifier};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct CreateTaskArgs {
+    /// Must equal the employer record's `tasks_posted` (0 for a first task).
+    pub task_id: u64,
+    pub reward: u64,
+    pub max_completions: u32,
+    pub deadline: i64,
+    pub lease_secs: i64,
+    pub bond: u64,
+    pub review_secs: i64,
+    pub qualification: Qualification,
+    pub spec_hash: [u8; 32],
+    pub spec_uri: String,
+    pub verifier: Verifier,
+}
+
+#[derive(Accounts)]
+#[instruction(args: CreateTaskArgs)]
+pub struct CreateTask<'info> {
+    #[account(mut)]
+    pub employer: Signer<'info>,
+    pub market: Box<Account<'info, Market>>,
+    #[account(
+        init_if_needed,
+        payer = employer,
+        space = 8 + Employer::INIT_SPACE,
+        seeds = [EMPLOYER_SEED, market.key().as_ref(), employer.key().as_ref()],
+        bump,
+    )]
+    pub employer_record: Box<Account<'info, Employer>>,
+    #[account(
+        init,
+        payer = employer,
+        space = 8 + Task::INIT_SPACE,
+        seeds = [TASK_SEED, market.key().as_ref(), employer.key().as_ref(), &args.task_id.to_le_bytes()],
+        bump,
+    )]
+    pub task: Box<Account<'info, Task>>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(
+        init,
+        payer = employer,
+        seeds = [VAULT_SEED, task.key().as_ref()],
+        bump,
+        token::mint = mint,
+        token::authority = task,
+        token::token_program = token_program,
+    )]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl CreateTask<'_> {
+    pub fn validate(&self, args: &CreateTaskArgs) -> Result<()> {
+        self.market.require_active()?;
+        require!(
+            args.verifier == Verifier::Review,
+            IlmError::VerifierNotEnabled
+        );
+        require!(
+            args.task_id == self.employer_record.tasks_posted,
+            IlmError::UnexpectedTaskId
+        );
+        require!(
+            args.reward > 0 && args.max_completions > 0,
+            IlmError::ZeroAmount
+        );
+        require!(args.deadline > now()?, IlmError::DeadlineInPast);
+        require!(args.lease_secs > 0, IlmError::ZeroLease);
+        require!(args.review_secs >= 0, IlmError::NegativeDuration);
+        require!(
+            args.qualification.max_reject_bps <= crate::constants::BPS_DENOMINATOR,
+            IlmError::BpsTooHigh
+        );
+        require!(
+            args.spec_uri.len() <= MAX_SPEC_URI_LEN,
+            IlmError::SpecUriTooLong
+        );
+        require_supported_mint(&self.mint)
+    }
+
+    pub fn handler(ctx: Context<Self>, args: CreateTaskArgs) -> Result<()> {
+        let a = ctx.accounts;
+        let record = &mut a.employer_record;
+        if record.employer == Pubkey::default() {
+            record.market = a.market.key();
+            record.employer = a.employer.key();
+            record.bump = ctx.bumps.employer_record;
+        }
+        record.tasks_posted += 1;
+
+        let task = &mut a.task;
+        task.market = a.market.key();
+        task.employer = a.employer.key();
+        task.task_id = args.task_id;
+        task.mint = a.mint.key();
+        task.vault = a.vault.key();
+        task.reward = args.reward;
+        task.fee = Task::fee_for(args.reward, a.market.fee_bps);
+        task.max_completions = args.max_completions;
+        task.completions = 0;
+        task.active = 0;
+        task.deadline = args.deadline;
+        task.lease_secs = args.lease_secs;
+        task.bond = args.bond;
+        task.review_secs = args.review_secs;
+        task.slash_bps = a.market.slash_bps;
+        task.qualification = args.qualification;
+        task.spec_hash = args.spec_hash;
+        task.spec_uri = args.spec_uri;
+        task.verifier = args.verifier;
+        task.fees_owed = 0;
+        task.status = TaskStatus::Open;
+        task.bump = ctx.bumps.task;
+        task.vault_bump = ctx.bumps.vault;
+
+        let deposit = task.escrow_for(task.max_completions)?;
+        transfer(
+            &a.token_program,
+            &a.employer_token,
+            &a.mint,
+            &a.vault,
+            a.employer.to_account_info(),
+            &[],
+            deposit,
+        )?;
+        emit!(TaskCreated {
+            task: task.key(),
+            market: task.market,
+            employer: task.employer,
+            task_id: task.task_id,
+            mint: task.mint,
+            reward: task.reward,
+            max_completions: task.max_completions,
+            deposited: deposit,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,49 @@
+use crate::error::IlmError;
+use crate::events::WorkRejected;
+use crate::state::{Claim, ClaimStatus, Employer, Stake, Task};
+use anchor_lang::prelude::*;
+
+/// The employer refuses a submission. The bond is unlocked, never paid to the
+/// employer: a rejection must not profit the one who decides it. Both sides'
+/// `rejected` counters go up, so unfair employers are visible.
+#[derive(Accounts)]
+pub struct RejectWork<'info> {
+    pub employer: Signer<'info>,
+    #[account(
+        mut,
+        constraint = employer_record.market == task.market && employer_record.employer == task.employer
+            @ IlmError::EmployerMismatch,
+    )]
+    pub employer_record: Box<Account<'info, Employer>>,
+    #[account(mut, has_one = employer @ IlmError::NotTaskEmployer)]
+    pub task: Box<Account<'info, Task>>,
+    #[account(mut, has_one = task)]
+    pub claim: Box<Account<'info, Claim>>,
+    #[account(
+        mut,
+        constraint = stake.market == task.market && stake.contributor == claim.contributor
+            @ IlmError::StakeMismatch,
+    )]
+    pub stake: Box<Account<'info, Stake>>,
+}
+
+impl RejectWork<'_> {
+    pub fn validate(&self) -> Result<()> {
+        self.claim.require_submitted()
+    }
+
+    pub fn handler(ctx: Context<Self>, reason_hash: [u8; 32]) -> Result<()> {
+        let a = ctx.accounts;
+        a.task.release_slot()?;
+        a.stake.unlock(a.claim.bond)?;
+        a.stake.rejected = a.stake.rejected.saturating_add(1);
+        a.employer_record.rejected = a.employer_record.rejected.saturating_add(1);
+        a.claim.status = ClaimStatus::Rejected;
+        emit!(WorkRejected {
+            task: a.task.key(),
+            contributor: a.claim.contributor,
+            reason_hash,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,112 @@
+//! The pieces every money-moving instruction uses: one transfer, one mint
+//! check, one payout. Instruction files never repeat them.
+use crate::constants::{MARKET_SEED, TASK_SEED};
+use crate::events::WorkPaid;
+use crate::state::{Claim, ClaimStatus, Market, Stake, Task};
+use crate::verify::mint_extensions::check_mint_extensions;
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+
+/// Moves `amount` with `transfer_checked` (decimals and mint checked by the
+/// token program, so Token and Token-2022 behave the same). `signer_seeds` is
+/// empty when `authority` signed the transaction and holds the PDA seeds when
+/// a program vault pays. A zero amount is skipped.
+#[allow(clippy::too_many_arguments)]
+pub fn transfer<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    from: &InterfaceAccount<'info, TokenAccount>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: &InterfaceAccount<'info, TokenAccount>,
+    authority: AccountInfo<'info>,
+    signer_seeds: &[&[&[u8]]],
+    amount: u64,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let accounts = TransferChecked {
+        from: from.to_account_info(),
+        mint: mint.to_account_info(),
+        to: to.to_account_info(),
+        authority,
+    };
+    let cpi = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
+    token_interface::transfer_checked(cpi, amount, mint.decimals)
+}
+
+/// Refuses Token-2022 mints whose extensions could take escrowed money away.
+pub fn require_supported_mint(mint: &InterfaceAccount<Mint>) -> Result<()> {
+    check_mint_extensions(&mint.to_account_info().try_borrow_data()?)
+}
+
+/// Current unix time from the Clock sysvar.
+pub fn now() -> Result<i64> {
+    Ok(Clock::get()?.unix_timestamp)
+}
+
+impl Task {
+    /// Runs `f` with the task PDA's signer seeds (the vault's authority).
+    pub fn with_signer<R>(&self, f: impl FnOnce(&[&[&[u8]]]) -> R) -> R {
+        let id = self.task_id.to_le_bytes();
+        let bump = [self.bump];
+        let seeds: &[&[u8]] = &[
+            TASK_SEED,
+            self.market.as_ref(),
+            self.employer.as_ref(),
+            &id,
+            &bump,
+        ];
+        f(&[seeds])
+    }
+}
+
+impl Market {
+    /// Runs `f` with the market PDA's signer seeds (the stake vault's authority).
+    pub fn with_signer<R>(&self, f: impl FnOnce(&[&[&[u8]]]) -> R) -> R {
+        let id = self.market_id.to_le_bytes();
+        let bump = [self.bump];
+        let seeds: &[&[u8]] = &[MARKET_SEED, self.authority.as_ref(), &id, &bump];
+        f(&[seeds])
+    }
+}
+
+/// Accounts a payout from a task vault touches.
+pub struct Payout<'a, 'info> {
+    pub task: &'a mut Account<'info, Task>,
+    pub claim: &'a mut Account<'info, Claim>,
+    pub stake: &'a mut Account<'info, Stake>,
+    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
+    pub mint: &'a InterfaceAccount<'info, Mint>,
+    pub to: &'a InterfaceAccount<'info, TokenAccount>,
+    pub token_program: &'a Interface<'info, TokenInterface>,
+}
+
+impl Payout<'_, '_> {
+    /// Pays `amount` from the task vault to the contributor, turns the claim's
+    /// slot into a completion, accrues the fee and releases the bond.
+    pub fn pay(self, amount: u64, auto_settled: bool) -> Result<()> {
+        let task_info = self.task.to_account_info();
+        self.task.with_signer(|seeds| {
+            transfer(
+                self.token_program,
+                self.vault,
+                self.mint,
+                self.to,
+                task_info,
+                seeds,
+                amount,
+            )
+        })?;
+        self.task.complete_slot()?;
+        self.stake.record_paid(self.claim.bond, amount)?;
+        self.claim.status = ClaimStatus::Paid;
+        emit!(WorkPaid {
+            task: self.task.key(),
+            contributor: self.claim.contributor,
+            amount,
+            fee: self.task.fee,
+            auto_settled,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,63 @@
+use crate::constants::STAKE_SEED;
+use crate::events::Staked;
+use crate::instructions::shared::transfer;
+use crate::state::{Market, Stake};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+#[derive(Accounts)]
+pub struct StakeTokens<'info> {
+    #[account(mut)]
+    pub contributor: Signer<'info>,
+    pub market: Box<Account<'info, Market>>,
+    /// Opened by the contributor's first stake; `amount` may be 0 just to open it.
+    #[account(
+        init_if_needed,
+        payer = contributor,
+        space = 8 + Stake::INIT_SPACE,
+        seeds = [STAKE_SEED, market.key().as_ref(), contributor.key().as_ref()],
+        bump,
+    )]
+    pub stake: Box<Account<'info, Stake>>,
+    #[account(address = market.stake_mint)]
+    pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut, address = market.stake_vault)]
+    pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, token::mint = stake_mint, token::token_program = token_program)]
+    pub contributor_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl StakeTokens<'_> {
+    pub fn validate(&self) -> Result<()> {
+        self.market.require_active()
+    }
+
+    pub fn handler(ctx: Context<Self>, amount: u64) -> Result<()> {
+        let a = ctx.accounts;
+        transfer(
+            &a.token_program,
+            &a.contributor_token,
+            &a.stake_mint,
+            &a.stake_vault,
+            a.contributor.to_account_info(),
+            &[],
+            amount,
+        )?;
+        let stake = &mut a.stake;
+        if stake.contributor == Pubkey::default() {
+            stake.market = a.market.key();
+            stake.contributor = a.contributor.key();
+            stake.bump = ctx.bumps.stake;
+        }
+        stake.deposit(amount)?;
+        emit!(Staked {
+            market: stake.market,
+            contributor: stake.contributor,
+            amount,
+            total: stake.amount,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,39 @@
+use crate::events::MarketUpdated;
+use crate::state::{Market, MarketParams};
+use anchor_lang::prelude::*;
+
+/// Replaces every parameter; clients read the market and change what they need.
+/// Fee and slash changes apply to tasks created afterwards: each task keeps
+/// the terms its contributors accepted.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
+pub struct UpdateMarketArgs {
+    pub params: MarketParams,
+    pub paused: bool,
+}
+
+#[derive(Accounts)]
+pub struct UpdateMarket<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority)]
+    pub market: Box<Account<'info, Market>>,
+}
+
+impl UpdateMarket<'_> {
+    pub fn validate(&self, args: &UpdateMarketArgs) -> Result<()> {
+        args.params.validate()
+    }
+
+    pub fn handler(ctx: Context<Self>, args: UpdateMarketArgs) -> Result<()> {
+        let market = &mut ctx.accounts.market;
+        market.apply(args.params);
+        market.paused = args.paused;
+        emit!(MarketUpdated {
+            market: market.key(),
+            paused: market.paused,
+            fee_bps: market.fee_bps,
+            slash_bps: market.slash_bps,
+            min_stake: market.min_stake,
+        });
+        Ok(())
+    }
+}

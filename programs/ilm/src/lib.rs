@@ -1,0 +1,134 @@
+//! ilm: an on-chain Internet Labor Market.
+//!
+//! Employers escrow tokens against tasks; contributors stake, lease a
+//! completion slot, deliver, and are paid by the same instruction that
+//! accepts the work. Nobody, the employer included, can take money owed for
+//! work in progress. Design: `SPEC.md`; accounts in [`state`], rules in
+//! [`instructions`], pure checks in [`verify`].
+#![allow(unexpected_cfgs)]
+
+use anchor_lang::prelude::*;
+
+pub mod constants;
+pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod math;
+#[cfg(feature = "sbf-dispatch")]
+mod sbf_entrypoint;
+pub mod state;
+pub mod verify;
+
+use instructions::*;
+
+declare_id!("DXL3mTs5z4j4wYH5Kztt3XmAhNJ5Q3kztjMqqnqLQoUL");
+
+#[program]
+pub mod ilm {
+    use super::*;
+
+    /// Opens a market with its stake vault, fee, slash rate and attester set.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn create_market(ctx: Context<CreateMarket>, args: CreateMarketArgs) -> Result<()> {
+        CreateMarket::handler(ctx, args)
+    }
+
+    /// Authority only: changes parameters (for future tasks) and pauses or unpauses.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn update_market(ctx: Context<UpdateMarket>, args: UpdateMarketArgs) -> Result<()> {
+        UpdateMarket::handler(ctx, args)
+    }
+
+    /// Deposits stake (opening the contributor's stake record on first use).
+    #[access_control(ctx.accounts.validate())]
+    pub fn stake(ctx: Context<StakeTokens>, amount: u64) -> Result<()> {
+        StakeTokens::handler(ctx, amount)
+    }
+
+    /// Reserves free stake for withdrawal and starts the cooldown.
+    pub fn request_unstake(ctx: Context<RequestUnstake>, amount: u64) -> Result<()> {
+        RequestUnstake::handler(ctx, amount)
+    }
+
+    /// Pays out the requested stake after the cooldown; never the locked part.
+    pub fn withdraw_stake(ctx: Context<WithdrawStake>) -> Result<()> {
+        WithdrawStake::handler(ctx)
+    }
+
+    /// Posts a task and escrows reward x max_completions + fees in its vault.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn create_task(ctx: Context<CreateTask>, args: CreateTaskArgs) -> Result<()> {
+        CreateTask::handler(ctx, args)
+    }
+
+    /// Adds funded completion slots to an open task.
+    #[access_control(ctx.accounts.validate(added_completions))]
+    pub fn fund_task(ctx: Context<FundTask>, added_completions: u32) -> Result<()> {
+        FundTask::handler(ctx, added_completions)
+    }
+
+    /// Stops new claims and refunds what no live claim is owed.
+    pub fn cancel_task(ctx: Context<CancelTask>) -> Result<()> {
+        CancelTask::handler(ctx)
+    }
+
+    /// After deadline + review window (or cancellation) with no live claims:
+    /// pays owed fees, refunds the rest, returns rent.
+    #[access_control(ctx.accounts.validate())]
+    pub fn close_task(ctx: Context<CloseTask>) -> Result<()> {
+        CloseTask::handler(ctx)
+    }
+
+    /// Sweeps a task's accrued fees to the market's fee owner.
+    pub fn collect_fees(ctx: Context<CollectFees>) -> Result<()> {
+        CollectFees::handler(ctx)
+    }
+
+    /// Leases a completion slot, locking the task's bond from free stake.
+    #[access_control(ctx.accounts.validate())]
+    pub fn claim_task(ctx: Context<ClaimTask>) -> Result<()> {
+        ClaimTask::handler(ctx)
+    }
+
+    /// Gives a lease back before expiry: no slash.
+    #[access_control(ctx.accounts.validate())]
+    pub fn abandon_claim(ctx: Context<AbandonClaim>) -> Result<()> {
+        AbandonClaim::handler(ctx)
+    }
+
+    /// Anyone, after lease expiry without submission: slashes slash_bps of the bond to the employer.
+    #[access_control(ctx.accounts.validate())]
+    pub fn expire_claim(ctx: Context<ExpireClaim>) -> Result<()> {
+        ExpireClaim::handler(ctx)
+    }
+
+    /// The claim's contributor delivers work (hash + URI) for review.
+    #[access_control(ctx.accounts.validate(&uri))]
+    pub fn submit_work(ctx: Context<SubmitWork>, result_hash: [u8; 32], uri: String) -> Result<()> {
+        SubmitWork::handler(ctx, result_hash, uri)
+    }
+
+    /// The employer accepts a submission and the contributor is paid at once.
+    #[access_control(ctx.accounts.validate())]
+    pub fn approve_work(ctx: Context<ApproveWork>) -> Result<()> {
+        ApproveWork::handler(ctx)
+    }
+
+    /// The employer refuses a submission with a reason hash; the bond is unlocked.
+    #[access_control(ctx.accounts.validate())]
+    pub fn reject_work(ctx: Context<RejectWork>, reason_hash: [u8; 32]) -> Result<()> {
+        RejectWork::handler(ctx, reason_hash)
+    }
+
+    /// Anyone, once review_secs passed since submission without a decision: pays as if approved.
+    #[access_control(ctx.accounts.validate())]
+    pub fn settle_work(ctx: Context<SettleWork>) -> Result<()> {
+        SettleWork::handler(ctx)
+    }
+
+    /// Returns a claim's rent to its contributor after the task is closed.
+    #[access_control(ctx.accounts.validate())]
+    pub fn close_claim(ctx: Context<CloseClaim>) -> Result<()> {
+        CloseClaim::handler(ctx)
+    }
+}

@@ -1,0 +1,69 @@
+use crate::error::IlmError;
+use anchor_lang::prelude::*;
+
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub enum ClaimStatus {
+    /// Holds a slot; work not yet submitted.
+    Leased,
+    /// Preimage verifier: answer committed, not yet revealed.
+    Committed,
+    /// Waiting for the employer's decision or for settlement.
+    Submitted,
+    Paid,
+    Rejected,
+    /// Lease ran out without a submission; bond slashed.
+    Expired,
+    /// Given back by the contributor before expiry.
+    Abandoned,
+}
+
+/// One contributor's lease on one task. PDA `["claim", task, contributor]`.
+/// It outlives its outcome (status `Paid`, `Rejected`, ...) until the task is
+/// closed, so the same contributor can never claim or be paid twice.
+#[account]
+#[derive(InitSpace)]
+pub struct Claim {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub status: ClaimStatus,
+    /// Stake locked by this claim.
+    pub bond: u64,
+    /// After this time a claim without submission can be expired by anyone.
+    pub lease_expires_at: i64,
+    /// Preimage verifier: commitment to the answer.
+    pub commitment: [u8; 32],
+    /// Hash of the delivered work.
+    pub result_hash: [u8; 32],
+    pub submitted_at: i64,
+    /// Attested verifier: units already paid.
+    pub paid_units: u64,
+    pub bump: u8,
+}
+
+impl Claim {
+    /// True while the claim holds a slot and a bond.
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self.status,
+            ClaimStatus::Leased | ClaimStatus::Committed | ClaimStatus::Submitted
+        )
+    }
+
+    /// Leased (or committed) and still inside the lease.
+    pub fn require_working(&self, now: i64) -> Result<()> {
+        require!(
+            matches!(self.status, ClaimStatus::Leased | ClaimStatus::Committed),
+            IlmError::InvalidClaimState
+        );
+        require!(now < self.lease_expires_at, IlmError::LeaseExpired);
+        Ok(())
+    }
+
+    pub fn require_submitted(&self) -> Result<()> {
+        require!(
+            self.status == ClaimStatus::Submitted,
+            IlmError::InvalidClaimState
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,20 @@
+use anchor_lang::prelude::*;
+
+/// An employer's public record in one market, read by contributors before
+/// they take work. PDA `["employer", market, employer]`, created with the
+/// employer's first task. It is never closed: `tasks_posted` is the next task
+/// id, so a closed task's address can never be reused.
+#[account]
+#[derive(InitSpace)]
+pub struct Employer {
+    pub market: Pubkey,
+    pub employer: Pubkey,
+    pub tasks_posted: u64,
+    pub approved: u64,
+    pub rejected: u64,
+    /// Submissions paid by `settle_work` because the employer stayed silent.
+    pub auto_settled: u64,
+    /// Leases that expired on this employer's tasks.
+    pub leases_expired: u64,
+    pub bump: u8,
+}

@@ -1,0 +1,96 @@
+use crate::constants::{BPS_DENOMINATOR, MAX_ATTESTERS, MAX_FEE_BPS};
+use crate::error::IlmError;
+use anchor_lang::prelude::*;
+
+/// A labor market: its stake rules, protocol fee and attester set.
+/// PDA `["market", authority, market_id u64 LE]`.
+#[account]
+#[derive(InitSpace)]
+pub struct Market {
+    /// May update the market's parameters and pause it.
+    pub authority: Pubkey,
+    /// Free-form id so one authority can run several markets.
+    pub market_id: u64,
+    /// Mint contributors stake and bonds are locked in.
+    pub stake_mint: Pubkey,
+    /// `["stake_vault", market]`, owned by this market PDA.
+    pub stake_vault: Pubkey,
+    /// Stake a contributor must hold (not counting pending unstakes) to claim work.
+    pub min_stake: u64,
+    /// Wait between `request_unstake` and `withdraw_stake`.
+    pub unstake_cooldown_secs: i64,
+    /// Share of a bond paid to the employer when a lease expires (copied into each task).
+    pub slash_bps: u16,
+    /// Protocol fee on each payout, <= 1,000 bps (copied into each task).
+    pub fee_bps: u16,
+    /// Wallet whose token accounts receive collected fees.
+    pub fee_owner: Pubkey,
+    /// ed25519 keys whose signatures attest DePIN work (Attested verifier).
+    #[max_len(MAX_ATTESTERS)]
+    pub attesters: Vec<Pubkey>,
+    /// Signatures from distinct attesters needed for one attestation.
+    pub attester_threshold: u8,
+    /// A paused market refuses new stakes, tasks and claims, never payouts or withdrawals.
+    pub paused: bool,
+    /// Canonical bump of this PDA.
+    pub bump: u8,
+    /// Canonical bump of the stake vault PDA.
+    pub stake_vault_bump: u8,
+}
+
+/// Market parameters an authority sets at creation and may change later.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
+pub struct MarketParams {
+    pub min_stake: u64,
+    pub unstake_cooldown_secs: i64,
+    pub slash_bps: u16,
+    pub fee_bps: u16,
+    pub fee_owner: Pubkey,
+    pub attesters: Vec<Pubkey>,
+    pub attester_threshold: u8,
+}
+
+impl MarketParams {
+    /// Rejects values that would let a market take more than it may.
+    pub fn validate(&self) -> Result<()> {
+        require!(self.fee_bps <= MAX_FEE_BPS, IlmError::FeeTooHigh);
+        require!(self.slash_bps <= BPS_DENOMINATOR, IlmError::BpsTooHigh);
+        require!(self.unstake_cooldown_secs >= 0, IlmError::NegativeDuration);
+        validate_attesters(&self.attesters, self.attester_threshold)
+    }
+}
+
+/// At most `MAX_ATTESTERS` distinct keys; a threshold in `1..=len`, or 0 with no keys.
+pub fn validate_attesters(keys: &[Pubkey], threshold: u8) -> Result<()> {
+    let n = keys.len();
+    let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
+    let threshold_ok = if n == 0 {
+        threshold == 0
+    } else {
+        threshold >= 1 && usize::from(threshold) <= n
+    };
+    require!(
+        n <= MAX_ATTESTERS && distinct && threshold_ok,
+        IlmError::InvalidAttesterSet
+    );
+    Ok(())
+}
+
+impl Market {
+    /// Writes validated parameters into the account.
+    pub fn apply(&mut self, p: MarketParams) {
+        self.min_stake = p.min_stake;
+        self.unstake_cooldown_secs = p.unstake_cooldown_secs;
+        self.slash_bps = p.slash_bps;
+        self.fee_bps = p.fee_bps;
+        self.fee_owner = p.fee_owner;
+        self.attesters = p.attesters;
+        self.attester_threshold = p.attester_threshold;
+    }
+
+    /// Refuses new work while paused.
+    pub fn require_active(&self) -> Result<()> {
+        require!(!self.paused, IlmError::MarketPaused);
+        Ok(())
+    }
+}

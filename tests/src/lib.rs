@@ -1,0 +1,409 @@
+//! Test fixture for the integration tests: a LiteSVM holding the SBF-built
+//! `ilm.so`, token mints of either flavor, funded users, typed helpers for
+//! every instruction (through `ilm-client`), clock warping, exact error
+//! assertions and compute-unit capture.
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::{Instruction, InstructionError};
+use anchor_lang::{AccountDeserialize, Discriminator};
+use ilm_client::ix::{self, MarketKeys, TaskKeys};
+use ilm_client::{
+    accounts::decode, Claim, Employer, IlmError, Market, MarketParams, Qualification, Stake,
+    Task, Verifier,
+};
+use litesvm::LiteSVM;
+use litesvm_token::{CreateAssociatedTokenAccount, CreateMint, MintTo};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+use std::path::PathBuf;
+
+pub use ilm_client;
+pub use ilm_client::ilm::instructions::CreateTaskArgs;
+
+/// Which token program the mints belong to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    /// The classic SPL Token program id (LiteSVM serves it with p-token).
+    Token,
+    Token2022,
+}
+
+impl Flavor {
+    pub fn program_id(self) -> Pubkey {
+        match self {
+            Flavor::Token => anchor_spl::token::ID,
+            Flavor::Token2022 => anchor_spl::token_2022::ID,
+        }
+    }
+}
+
+/// The associated token account program.
+pub const ATA_PROGRAM: Pubkey =
+    anchor_lang::pubkey!("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
+/// Decimals of the test mints.
+pub const DECIMALS: u8 = 6;
+/// Tokens each user is minted at creation (of both mints).
+pub const STARTING_TOKENS: u64 = 1_000_000_000;
+/// Unix time the test clock starts at.
+pub const T0: i64 = 1_800_000_000;
+
+/// A successful transaction.
+#[derive(Debug)]
+pub struct Sent {
+    pub cu: u64,
+    pub logs: Vec<String>,
+}
+
+/// A failed transaction.
+#[derive(Debug)]
+pub struct Failed {
+    pub err: TransactionError,
+    pub logs: Vec<String>,
+}
+
+/// Finds `ilm.so`: `$SBF_OUT_DIR`, `$CARGO_TARGET_DIR/deploy`, then `<workspace>/target/deploy`.
+pub fn so_path() -> PathBuf {
+    let name = "ilm.so";
+    let mut candidates = Vec::new();
+    if let Ok(d) = std::env::var("SBF_OUT_DIR") {
+        candidates.push(PathBuf::from(d).join(name));
+    }
+    if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
+        candidates.push(PathBuf::from(d).join("deploy").join(name));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy").join(name));
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} not found in {candidates:?}: run `make build` first"))
+}
+
+/// A default market: 100 tokens minimum stake, 1 day cooldown, 50 % slash, 2.5 % fee.
+pub fn default_params(fee_owner: Pubkey) -> MarketParams {
+    MarketParams {
+        min_stake: 100_000_000,
+        unstake_cooldown_secs: 86_400,
+        slash_bps: 5_000,
+        fee_bps: 250,
+        fee_owner,
+        attesters: vec![],
+        attester_threshold: 0,
+    }
+}
+
+/// A Review task: 10 tokens per completion, 3 slots, 7 days, 1 hour leases,
+/// 20 tokens bond, 1 day review window, open to everyone.
+pub fn default_task(task_id: u64) -> CreateTaskArgs {
+    CreateTaskArgs {
+        task_id,
+        reward: 10_000_000,
+        max_completions: 3,
+        deadline: T0 + 7 * 86_400,
+        lease_secs: 3_600,
+        bond: 20_000_000,
+        review_secs: 86_400,
+        qualification: Qualification::default(),
+        spec_hash: [7; 32],
+        spec_uri: "ipfs://bafy-spec".to_string(),
+        verifier: Verifier::Review,
+    }
+}
+
+pub struct Env {
+    pub svm: LiteSVM,
+    pub flavor: Flavor,
+    /// Pays fees and is the mint authority of both mints.
+    pub payer: Keypair,
+    pub mint: Pubkey,
+    pub stake_mint: Pubkey,
+    pub authority: Keypair,
+    pub fee_owner: Keypair,
+    pub market: MarketKeys,
+    next_seed: u8,
+}
+
+impl Env {
+    /// A fresh ledger with `ilm.so`, two mints of `flavor` and a market.
+    pub fn new(flavor: Flavor) -> Env {
+        let mut env = Env::without_market(flavor);
+        let params = default_params(env.fee_owner.pubkey());
+        let create = ix::create_market(&env.market, params);
+        let authority = env.authority.insecure_clone();
+        env.send(&[create], &[&authority]).expect("create_market");
+        env
+    }
+
+    /// Like [`Env::new`] but the market is not created yet.
+    pub fn without_market(flavor: Flavor) -> Env {
+        let mut svm = LiteSVM::new();
+        let so = so_path();
+        svm.add_program_from_file(ilm_client::PROGRAM_ID, &so)
+            .unwrap_or_else(|e| panic!("loading {} failed: {e:?}", so.display()));
+        let mut clock: Clock = svm.get_sysvar();
+        clock.unix_timestamp = T0;
+        svm.set_sysvar(&clock);
+        let payer = Keypair::new_from_array([1; 32]);
+        svm.airdrop(&payer.pubkey(), 1_000_000_000_000).unwrap();
+        let program = flavor.program_id();
+        let mint = CreateMint::new(&mut svm, &payer)
+            .decimals(DECIMALS)
+            .token_program_id(&program)
+            .send()
+            .expect("create mint");
+        let stake_mint = CreateMint::new(&mut svm, &payer)
+            .decimals(DECIMALS)
+            .token_program_id(&program)
+            .send()
+            .expect("create stake mint");
+        let authority = Keypair::new_from_array([2; 32]);
+        let fee_owner = Keypair::new_from_array([3; 32]);
+        let market = MarketKeys::new(authority.pubkey(), 1, stake_mint, program);
+        let mut env = Env {
+            svm,
+            flavor,
+            payer,
+            mint,
+            stake_mint,
+            authority: authority.insecure_clone(),
+            fee_owner: fee_owner.insecure_clone(),
+            market,
+            next_seed: 10,
+        };
+        env.fund_user(&authority);
+        env.fund_user(&fee_owner);
+        env
+    }
+
+    /// A new funded user: SOL, token accounts for both mints, `STARTING_TOKENS` of each.
+    pub fn user(&mut self) -> Keypair {
+        let kp = Keypair::new_from_array([self.next_seed; 32]);
+        self.next_seed += 1;
+        self.fund_user(&kp);
+        kp
+    }
+
+    fn fund_user(&mut self, kp: &Keypair) {
+        self.svm.airdrop(&kp.pubkey(), 100_000_000_000).unwrap();
+        for mint in [self.mint, self.stake_mint] {
+            let ata = self.create_ata(&kp.pubkey(), &mint);
+            MintTo::new(&mut self.svm, &self.payer, &mint, &ata, STARTING_TOKENS)
+                .token_program_id(&self.flavor.program_id())
+                .send()
+                .expect("mint to user");
+        }
+    }
+
+    /// Creates `owner`'s associated token account for `mint`.
+    pub fn create_ata(&mut self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
+        CreateAssociatedTokenAccount::new(&mut self.svm, &self.payer, mint)
+            .owner(owner)
+            .token_program_id(&self.flavor.program_id())
+            .send()
+            .expect("create ata")
+    }
+
+    /// `owner`'s associated token account for `mint`.
+    pub fn ata(&self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
+        let program = self.flavor.program_id();
+        let seeds: &[&[u8]] = &[owner.as_ref(), program.as_ref(), mint.as_ref()];
+        Pubkey::find_program_address(seeds, &ATA_PROGRAM).0
+    }
+
+    /// Reward-mint token account of `owner`.
+    pub fn wallet(&self, owner: &Pubkey) -> Pubkey {
+        self.ata(owner, &self.mint)
+    }
+
+    /// Stake-mint token account of `owner`.
+    pub fn stake_wallet(&self, owner: &Pubkey) -> Pubkey {
+        self.ata(owner, &self.stake_mint)
+    }
+
+    /// Token balance of a token account (0 when it does not exist).
+    pub fn balance(&self, token_account: &Pubkey) -> u64 {
+        match self.svm.get_account(token_account) {
+            Some(a) if a.data.len() >= 72 => u64::from_le_bytes(a.data[64..72].try_into().unwrap()),
+            _ => 0,
+        }
+    }
+
+    /// Sends one transaction paid by `payer` and signed by `signers`. A fresh
+    /// blockhash each time, so identical transactions can be sent twice.
+    pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Sent, Failed> {
+        self.svm.expire_blockhash();
+        let mut all: Vec<&Keypair> = vec![&self.payer];
+        all.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(
+            ixs,
+            Some(&self.payer.pubkey()),
+            &all,
+            self.svm.latest_blockhash(),
+        );
+        match self.svm.send_transaction(tx) {
+            Ok(meta) => Ok(Sent {
+                cu: meta.compute_units_consumed,
+                logs: meta.logs,
+            }),
+            Err(e) => Err(Failed {
+                err: e.err,
+                logs: e.meta.logs,
+            }),
+        }
+    }
+
+    /// Sends and panics with the logs on failure.
+    pub fn ok(&mut self, ix: Instruction, signers: &[&Keypair]) -> Sent {
+        match self.send(&[ix], signers) {
+            Ok(s) => s,
+            Err(f) => panic!("transaction failed: {:?}\n{}", f.err, f.logs.join("\n")),
+        }
+    }
+
+    /// Sends and asserts the instruction failed with `InstructionError::Custom(code)`.
+    pub fn fails_with(&mut self, ix: Instruction, signers: &[&Keypair], code: u32) {
+        self.fails_with_error(ix, signers, InstructionError::Custom(code));
+    }
+
+    /// Sends and asserts an ilm error.
+    pub fn fails(&mut self, ix: Instruction, signers: &[&Keypair], e: IlmError) {
+        self.fails_with(ix, signers, ilm_client::error_code(e));
+    }
+
+    /// Sends and asserts an Anchor framework error.
+    pub fn fails_anchor(&mut self, ix: Instruction, signers: &[&Keypair], e: anchor_lang::error::ErrorCode) {
+        self.fails_with(ix, signers, e as u32);
+    }
+
+    /// Sends and asserts the given instruction error.
+    pub fn fails_with_error(&mut self, ix: Instruction, signers: &[&Keypair], want: InstructionError) {
+        match self.send(&[ix], signers) {
+            Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
+            Err(Failed {
+                err: TransactionError::InstructionError(0, got),
+                logs,
+            }) => assert_eq!(got, want, "logs:\n{}", logs.join("\n")),
+            Err(f) => panic!("expected {want:?}, got {:?}\n{}", f.err, f.logs.join("\n")),
+        }
+    }
+
+    /// Moves the clock forward by `secs` (and one slot).
+    pub fn warp(&mut self, secs: i64) {
+        let mut clock: Clock = self.svm.get_sysvar();
+        clock.unix_timestamp += secs;
+        clock.slot += 1;
+        self.svm.set_sysvar(&clock);
+    }
+
+    /// Moves the clock to `unix_timestamp`.
+    pub fn warp_to(&mut self, unix_timestamp: i64) {
+        let now = self.now();
+        self.warp(unix_timestamp - now);
+    }
+
+    pub fn now(&self) -> i64 {
+        self.svm.get_sysvar::<Clock>().unix_timestamp
+    }
+
+    /// Decodes an ilm account; `None` when it does not exist.
+    pub fn try_account<T: AccountDeserialize + Discriminator>(&self, key: &Pubkey) -> Option<T> {
+        let a = self.svm.get_account(key)?;
+        if a.data.is_empty() {
+            return None;
+        }
+        Some(decode::<T>(&a.data).expect("decode ilm account"))
+    }
+
+    fn account<T: AccountDeserialize + Discriminator>(&self, key: &Pubkey) -> T {
+        self.try_account(key).unwrap_or_else(|| panic!("account {key} missing"))
+    }
+
+    pub fn market_state(&self) -> Market {
+        self.account(&self.market.market)
+    }
+
+    pub fn task_state(&self, t: &TaskKeys) -> Task {
+        self.account(&t.task)
+    }
+
+    pub fn claim_state(&self, t: &TaskKeys, contributor: &Pubkey) -> Claim {
+        self.account(&t.claim(contributor))
+    }
+
+    pub fn stake_state(&self, contributor: &Pubkey) -> Stake {
+        self.account(&self.market.stake(contributor))
+    }
+
+    pub fn employer_state(&self, t: &TaskKeys) -> Employer {
+        self.account(&t.employer_record())
+    }
+
+    /// Keys of task `task_id` posted by `employer` in the market with the reward mint.
+    pub fn task_keys(&self, employer: &Pubkey, task_id: u64) -> TaskKeys {
+        TaskKeys::new(self.market.market, *employer, task_id, self.mint, self.flavor.program_id())
+    }
+
+    /// Creates a task from `args` (its `task_id` picks the address).
+    pub fn create_task(&mut self, employer: &Keypair, args: CreateTaskArgs) -> TaskKeys {
+        let t = self.task_keys(&employer.pubkey(), args.task_id);
+        let from = self.wallet(&employer.pubkey());
+        self.ok(ix::create_task(&t, &from, args), &[employer]);
+        t
+    }
+
+    /// Stakes `amount` for `contributor`.
+    pub fn stake(&mut self, contributor: &Keypair, amount: u64) -> Sent {
+        let from = self.stake_wallet(&contributor.pubkey());
+        let ix = ix::stake(&self.market, &contributor.pubkey(), &from, amount);
+        self.ok(ix, &[contributor])
+    }
+
+    /// A funded contributor with `amount` staked.
+    pub fn staked_user(&mut self, amount: u64) -> Keypair {
+        let u = self.user();
+        self.stake(&u, amount);
+        u
+    }
+
+    pub fn claim(&mut self, t: &TaskKeys, contributor: &Keypair) -> Sent {
+        self.ok(ix::claim_task(t, &contributor.pubkey()), &[contributor])
+    }
+
+    pub fn submit(&mut self, t: &TaskKeys, contributor: &Keypair) -> Sent {
+        let ix = ix::submit_work(t, &contributor.pubkey(), [9; 32], "ipfs://result".into());
+        self.ok(ix, &[contributor])
+    }
+
+    pub fn approve(&mut self, t: &TaskKeys, employer: &Keypair, contributor: &Pubkey) -> Sent {
+        let to = self.wallet(contributor);
+        self.ok(ix::approve_work(t, contributor, &to), &[employer])
+    }
+
+    /// Every token of both mints held anywhere on the ledger: what conservation checks compare.
+    pub fn total_supply(&self) -> (u64, u64) {
+        let supply = |mint: &Pubkey| {
+            let a = self.svm.get_account(mint).expect("mint");
+            u64::from_le_bytes(a.data[36..44].try_into().unwrap())
+        };
+        (supply(&self.mint), supply(&self.stake_mint))
+    }
+}
+
+/// Replaces every account meta whose key is `from` by `to`, keeping its
+/// signer and writable flags: how a test swaps in a wrong account.
+pub fn swap(mut ix: Instruction, from: &Pubkey, to: &Pubkey) -> Instruction {
+    for m in ix.accounts.iter_mut().filter(|m| m.pubkey == *from) {
+        m.pubkey = *to;
+    }
+    ix
+}
+
+/// The compute units one program invocation used, from its "consumed" log line.
+pub fn program_cu(logs: &[String], program: &Pubkey) -> Vec<u64> {
+    let prefix = format!("Program {program} consumed ");
+    logs.iter()
+        .filter_map(|l| l.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect()
+}
