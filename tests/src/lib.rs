@@ -3,7 +3,8 @@
 //! every instruction (through `ilm-client`), clock warping, exact error
 //! assertions and compute-unit capture.
 use anchor_lang::prelude::{Clock, Pubkey};
-use anchor_lang::solana_program::instruction::{Instruction, InstructionError};
+use anchor_lang::solana_program::instruction::Instruction;
+pub use solana_instruction_error::InstructionError;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use ilm_client::ix::{self, MarketKeys, TaskKeys};
 use ilm_client::{
@@ -11,7 +12,9 @@ use ilm_client::{
     Task, Verifier,
 };
 use litesvm::LiteSVM;
-use litesvm_token::{CreateAssociatedTokenAccount, CreateMint, MintTo};
+use litesvm_token::spl_token::instruction::initialize_mint2;
+use litesvm_token::{CreateAssociatedTokenAccount, MintTo};
+use solana_system_interface::instruction::create_account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -147,16 +150,8 @@ impl Env {
         let payer = Keypair::new_from_array([1; 32]);
         svm.airdrop(&payer.pubkey(), 1_000_000_000_000).unwrap();
         let program = flavor.program_id();
-        let mint = CreateMint::new(&mut svm, &payer)
-            .decimals(DECIMALS)
-            .token_program_id(&program)
-            .send()
-            .expect("create mint");
-        let stake_mint = CreateMint::new(&mut svm, &payer)
-            .decimals(DECIMALS)
-            .token_program_id(&program)
-            .send()
-            .expect("create stake mint");
+        let mint = create_mint(&mut svm, &payer, [4; 32], &program);
+        let stake_mint = create_mint(&mut svm, &payer, [5; 32], &program);
         let authority = Keypair::new_from_array([2; 32]);
         let fee_owner = Keypair::new_from_array([3; 32]);
         let market = MarketKeys::new(authority.pubkey(), 1, stake_mint, program);
@@ -380,6 +375,42 @@ impl Env {
         self.ok(ix::approve_work(t, contributor, &to), &[employer])
     }
 
+    /// A Token-2022 mint (decimals 6, authority `payer`) carrying the given
+    /// TLV extensions `(type, value)`, written straight into the ledger: how
+    /// tests get mints with extensions the program must refuse.
+    pub fn mint_with_extensions(&mut self, extensions: &[(u16, Vec<u8>)]) -> Pubkey {
+        let mut data = vec![0u8; 165];
+        data[0] = 1; // mint authority: Some(payer)
+        data[4..36].copy_from_slice(self.payer.pubkey().as_ref());
+        data[44] = DECIMALS;
+        data[45] = 1; // initialized
+        data.push(1); // account type: Mint
+        for (kind, value) in extensions {
+            data.extend_from_slice(&kind.to_le_bytes());
+            data.extend_from_slice(&(value.len() as u16).to_le_bytes());
+            data.extend_from_slice(value);
+        }
+        let key = Keypair::new_from_array([self.next_seed; 32]).pubkey();
+        self.next_seed += 1;
+        let account = solana_account::Account {
+            lamports: self.svm.minimum_balance_for_rent_exemption(data.len()),
+            data,
+            owner: anchor_spl::token_2022::ID,
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.svm.set_account(key, account).expect("set mint");
+        key
+    }
+
+    /// Sum of every token account of `mint` the tests know: users' wallets,
+    /// the market's stake vault and the given task vaults.
+    pub fn held(&self, mint: &Pubkey, users: &[&Pubkey], vaults: &[Pubkey]) -> u64 {
+        let wallets = users.iter().map(|u| self.balance(&self.ata(u, mint)));
+        let vaults = vaults.iter().chain([&self.market.stake_vault]).map(|v| self.balance(v));
+        wallets.chain(vaults).sum()
+    }
+
     /// Every token of both mints held anywhere on the ledger: what conservation checks compare.
     pub fn total_supply(&self) -> (u64, u64) {
         let supply = |mint: &Pubkey| {
@@ -388,6 +419,26 @@ impl Env {
         };
         (supply(&self.mint), supply(&self.stake_mint))
     }
+}
+
+/// A mint at a fixed address (so PDA bumps and compute units repeat run to
+/// run), decimals `DECIMALS`, mint authority `payer`.
+fn create_mint(svm: &mut LiteSVM, payer: &Keypair, seed: [u8; 32], program: &Pubkey) -> Pubkey {
+    let mint = Keypair::new_from_array(seed);
+    let len = 82;
+    let ixs = [
+        create_account(
+            &payer.pubkey(),
+            &mint.pubkey(),
+            svm.minimum_balance_for_rent_exemption(len),
+            len as u64,
+            program,
+        ),
+        initialize_mint2(program, &mint.pubkey(), &payer.pubkey(), None, DECIMALS).unwrap(),
+    ];
+    let tx = Transaction::new_signed_with_payer(&ixs, Some(&payer.pubkey()), &[payer, &mint], svm.latest_blockhash());
+    svm.send_transaction(tx).expect("create mint");
+    mint.pubkey()
 }
 
 /// Replaces every account meta whose key is `from` by `to`, keeping its

@@ -11,6 +11,7 @@ pub struct CancelTask<'info> {
     pub employer: Signer<'info>,
     #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
+    #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,

@@ -11,6 +11,7 @@ pub struct CollectFees<'info> {
     pub market: Box<Account<'info, Market>>,
     #[account(mut, has_one = market, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
+    #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,

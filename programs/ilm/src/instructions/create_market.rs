@@ -1,6 +1,7 @@
 use crate::constants::{MARKET_SEED, STAKE_VAULT_SEED};
 use crate::events::MarketCreated;
-use crate::instructions::shared::require_supported_mint;
+use crate::error::IlmError;
+use crate::instructions::shared::is_supported_mint;
 use crate::state::{Market, MarketParams};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -24,7 +25,10 @@ pub struct CreateMarket<'info> {
         bump,
     )]
     pub market: Box<Account<'info, Market>>,
-    #[account(mint::token_program = token_program)]
+    #[account(
+        mint::token_program = token_program,
+        constraint = is_supported_mint(&stake_mint) @ IlmError::UnsupportedMintExtension,
+    )]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         init,
@@ -42,8 +46,7 @@ pub struct CreateMarket<'info> {
 
 impl CreateMarket<'_> {
     pub fn validate(&self, args: &CreateMarketArgs) -> Result<()> {
-        args.params.validate()?;
-        require_supported_mint(&self.stake_mint)
+        args.params.validate()
     }
 
     pub fn handler(ctx: Context<Self>, args: CreateMarketArgs) -> Result<()> {

@@ -1,7 +1,7 @@
 use crate::constants::{EMPLOYER_SEED, MAX_SPEC_URI_LEN, TASK_SEED, VAULT_SEED};
 use crate::error::IlmError;
 use crate::events::TaskCreated;
-use crate::instructions::shared::{now, require_supported_mint, transfer};
+use crate::instructions::shared::{is_supported_mint, now, transfer};
 use crate::state::{Employer, Market, Qualification, Task, TaskStatus, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -44,7 +44,10 @@ pub struct CreateTask<'info> {
         bump,
     )]
     pub task: Box<Account<'info, Task>>,
-    #[account(mint::token_program = token_program)]
+    #[account(
+        mint::token_program = token_program,
+        constraint = is_supported_mint(&mint) @ IlmError::UnsupportedMintExtension,
+    )]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
         init,
@@ -88,7 +91,7 @@ impl CreateTask<'_> {
             args.spec_uri.len() <= MAX_SPEC_URI_LEN,
             IlmError::SpecUriTooLong
         );
-        require_supported_mint(&self.mint)
+        Ok(())
     }
 
     pub fn handler(ctx: Context<Self>, args: CreateTaskArgs) -> Result<()> {

@@ -34,9 +34,15 @@ pub fn transfer<'info>(
     token_interface::transfer_checked(cpi, amount, mint.decimals)
 }
 
-/// Refuses Token-2022 mints whose extensions could take escrowed money away.
-pub fn require_supported_mint(mint: &InterfaceAccount<Mint>) -> Result<()> {
-    check_mint_extensions(&mint.to_account_info().try_borrow_data()?)
+/// False for Token-2022 mints whose extensions could take escrowed money
+/// away. Used as an account constraint so it runs before any vault is created.
+pub fn is_supported_mint(mint: &InterfaceAccount<Mint>) -> bool {
+    let info = mint.to_account_info();
+    let supported = match info.try_borrow_data() {
+        Ok(data) => check_mint_extensions(&data).is_ok(),
+        Err(_) => false,
+    };
+    supported
 }
 
 /// Current unix time from the Clock sysvar.

@@ -11,7 +11,7 @@ pub struct WithdrawStake<'info> {
     pub market: Box<Account<'info, Market>>,
     #[account(mut, has_one = contributor, has_one = market)]
     pub stake: Box<Account<'info, Stake>>,
-    #[account(address = market.stake_mint)]
+    #[account(address = market.stake_mint, mint::token_program = token_program)]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,

@@ -1,0 +1,37 @@
+# Every target uses Debian's Rust 1.96 (/usr/bin), never rustup's proxy: see scripts/sbf/README.md.
+SHELL := /bin/bash
+export PATH := /usr/bin:$(PATH)
+export RUSTC := /usr/bin/rustc
+export RUSTDOC := /usr/bin/rustdoc
+CARGO := /usr/bin/cargo
+SO := target/deploy/ilm.so
+
+.PHONY: setup build test lint bench demo
+
+## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
+setup:
+	@echo "==> [1/3] toolchain (scripts/sbf/setup-toolchain.sh)"
+	@scripts/sbf/setup-toolchain.sh
+
+## build: compile programs/ilm to target/deploy/ilm.so
+build: setup
+	@echo "==> [2/3] program: $(SO)"
+	@scripts/sbf/build-sbf.sh programs/ilm --features sbf-dispatch
+
+## test: install what is missing, build the .so, run every test (unit, property, LiteSVM)
+test: build
+	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
+	@$(CARGO) test --workspace --locked
+
+## lint: formatting and clippy, warnings are errors
+lint: setup
+	@$(CARGO) fmt --all -- --check
+	@$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+## bench: print the compute-unit table of every instruction (BENCH.md)
+bench: build
+	@$(CARGO) run --locked -q -p ilm-tests --bin bench
+
+## demo: an employer, contributors and a judged task, end to end on the real .so
+demo: build
+	@$(CARGO) run --locked -q -p ilm-tests --bin demo
