@@ -124,6 +124,8 @@ pub struct Env {
     pub authority: Keypair,
     pub fee_owner: Keypair,
     pub market: MarketKeys,
+    /// Every funded wallet owner, for conservation checks.
+    owners: Vec<Pubkey>,
     next_seed: u8,
 }
 
@@ -164,6 +166,7 @@ impl Env {
             authority: authority.insecure_clone(),
             fee_owner: fee_owner.insecure_clone(),
             market,
+            owners: Vec::new(),
             next_seed: 10,
         };
         env.fund_user(&authority);
@@ -180,6 +183,7 @@ impl Env {
     }
 
     fn fund_user(&mut self, kp: &Keypair) {
+        self.owners.push(kp.pubkey());
         self.svm.airdrop(&kp.pubkey(), 100_000_000_000).unwrap();
         for mint in [self.mint, self.stake_mint] {
             let ata = self.create_ata(&kp.pubkey(), &mint);
@@ -403,21 +407,17 @@ impl Env {
         key
     }
 
-    /// Sum of every token account of `mint` the tests know: users' wallets,
-    /// the market's stake vault and the given task vaults.
-    pub fn held(&self, mint: &Pubkey, users: &[&Pubkey], vaults: &[Pubkey]) -> u64 {
-        let wallets = users.iter().map(|u| self.balance(&self.ata(u, mint)));
-        let vaults = vaults.iter().chain([&self.market.stake_vault]).map(|v| self.balance(v));
-        wallets.chain(vaults).sum()
-    }
-
-    /// Every token of both mints held anywhere on the ledger: what conservation checks compare.
-    pub fn total_supply(&self) -> (u64, u64) {
-        let supply = |mint: &Pubkey| {
-            let a = self.svm.get_account(mint).expect("mint");
-            u64::from_le_bytes(a.data[36..44].try_into().unwrap())
-        };
-        (supply(&self.mint), supply(&self.stake_mint))
+    /// Asserts no token was created or lost: for both mints, the users'
+    /// wallets, the stake vault and the given task vaults hold the whole supply.
+    pub fn assert_conserved(&self, vaults: &[Pubkey]) {
+        for mint in [self.mint, self.stake_mint] {
+            let wallets: u64 = self.owners.iter().map(|o| self.balance(&self.ata(o, &mint))).sum();
+            let of_mint = |v: &&Pubkey| self.svm.get_account(v).is_some_and(|a| a.data.len() >= 72 && a.data[..32] == mint.to_bytes());
+            let vaults: u64 = vaults.iter().chain([&self.market.stake_vault]).filter(of_mint).map(|v| self.balance(v)).sum();
+            let supply = u64::from_le_bytes(self.svm.get_account(&mint).unwrap().data[36..44].try_into().unwrap());
+            assert_eq!(wallets + vaults, supply, "tokens of {mint} not conserved");
+            assert_eq!(supply, STARTING_TOKENS * self.owners.len() as u64);
+        }
     }
 }
 
