@@ -30,7 +30,12 @@ pub struct MarketKeys {
 }
 
 impl MarketKeys {
-    pub fn new(authority: Pubkey, market_id: u64, stake_mint: Pubkey, token_program: Pubkey) -> Self {
+    pub fn new(
+        authority: Pubkey,
+        market_id: u64,
+        stake_mint: Pubkey,
+        token_program: Pubkey,
+    ) -> Self {
         let market = pda::market(&authority, market_id).0;
         MarketKeys {
             market,
@@ -61,7 +66,13 @@ pub struct TaskKeys {
 }
 
 impl TaskKeys {
-    pub fn new(market: Pubkey, employer: Pubkey, task_id: u64, mint: Pubkey, token_program: Pubkey) -> Self {
+    pub fn new(
+        market: Pubkey,
+        employer: Pubkey,
+        task_id: u64,
+        mint: Pubkey,
+        token_program: Pubkey,
+    ) -> Self {
         let task = pda::task(&market, &employer, task_id).0;
         TaskKeys {
             market,
@@ -121,7 +132,12 @@ pub fn update_market(m: &MarketKeys, params: MarketParams, paused: bool) -> Inst
 }
 
 /// `stake`: deposits `amount` from `contributor_token`.
-pub fn stake(m: &MarketKeys, contributor: &Pubkey, contributor_token: &Pubkey, amount: u64) -> Instruction {
+pub fn stake(
+    m: &MarketKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+    amount: u64,
+) -> Instruction {
     build(
         acc::StakeTokens {
             contributor: *contributor,
@@ -150,7 +166,11 @@ pub fn request_unstake(m: &MarketKeys, contributor: &Pubkey, amount: u64) -> Ins
 }
 
 /// `withdraw_stake`: pays the requested stake to `contributor_token`.
-pub fn withdraw_stake(m: &MarketKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
+pub fn withdraw_stake(
+    m: &MarketKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+) -> Instruction {
     build(
         acc::WithdrawStake {
             contributor: *contributor,
@@ -298,7 +318,12 @@ pub fn expire_claim(
 }
 
 /// `submit_work`
-pub fn submit_work(t: &TaskKeys, contributor: &Pubkey, result_hash: [u8; 32], uri: String) -> Instruction {
+pub fn submit_work(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    result_hash: [u8; 32],
+    uri: String,
+) -> Instruction {
     build(
         acc::SubmitWork {
             contributor: *contributor,
@@ -309,7 +334,11 @@ pub fn submit_work(t: &TaskKeys, contributor: &Pubkey, result_hash: [u8; 32], ur
     )
 }
 
-fn settle_accounts(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> acc::SettleWork {
+fn settle_accounts(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+) -> acc::SettleWork {
     acc::SettleWork {
         employer_record: t.employer_record(),
         task: t.task,

@@ -4,19 +4,19 @@
 //! assertions and compute-unit capture.
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
-pub use solana_instruction_error::InstructionError;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use ilm_client::ix::{self, MarketKeys, TaskKeys};
 use ilm_client::{
-    accounts::decode, Claim, Employer, IlmError, Market, MarketParams, Qualification, Stake,
-    Task, Verifier,
+    accounts::decode, Claim, Employer, IlmError, Market, MarketParams, Qualification, Stake, Task,
+    Verifier,
 };
 use litesvm::LiteSVM;
 use litesvm_token::spl_token::instruction::initialize_mint2;
 use litesvm_token::{CreateAssociatedTokenAccount, MintTo};
-use solana_system_interface::instruction::create_account;
+pub use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use solana_system_interface::instruction::create_account;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::path::PathBuf;
@@ -75,7 +75,11 @@ pub fn so_path() -> PathBuf {
     if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
         candidates.push(PathBuf::from(d).join("deploy").join(name));
     }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy").join(name));
+    candidates.push(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../target/deploy")
+            .join(name),
+    );
     candidates
         .iter()
         .find(|p| p.exists())
@@ -271,12 +275,22 @@ impl Env {
     }
 
     /// Sends and asserts an Anchor framework error.
-    pub fn fails_anchor(&mut self, ix: Instruction, signers: &[&Keypair], e: anchor_lang::error::ErrorCode) {
+    pub fn fails_anchor(
+        &mut self,
+        ix: Instruction,
+        signers: &[&Keypair],
+        e: anchor_lang::error::ErrorCode,
+    ) {
         self.fails_with(ix, signers, e as u32);
     }
 
     /// Sends and asserts the given instruction error.
-    pub fn fails_with_error(&mut self, ix: Instruction, signers: &[&Keypair], want: InstructionError) {
+    pub fn fails_with_error(
+        &mut self,
+        ix: Instruction,
+        signers: &[&Keypair],
+        want: InstructionError,
+    ) {
         match self.send(&[ix], signers) {
             Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
             Err(Failed {
@@ -315,7 +329,8 @@ impl Env {
     }
 
     fn account<T: AccountDeserialize + Discriminator>(&self, key: &Pubkey) -> T {
-        self.try_account(key).unwrap_or_else(|| panic!("account {key} missing"))
+        self.try_account(key)
+            .unwrap_or_else(|| panic!("account {key} missing"))
     }
 
     pub fn market_state(&self) -> Market {
@@ -340,7 +355,13 @@ impl Env {
 
     /// Keys of task `task_id` posted by `employer` in the market with the reward mint.
     pub fn task_keys(&self, employer: &Pubkey, task_id: u64) -> TaskKeys {
-        TaskKeys::new(self.market.market, *employer, task_id, self.mint, self.flavor.program_id())
+        TaskKeys::new(
+            self.market.market,
+            *employer,
+            task_id,
+            self.mint,
+            self.flavor.program_id(),
+        )
     }
 
     /// Creates a task from `args` (its `task_id` picks the address).
@@ -411,10 +432,27 @@ impl Env {
     /// wallets, the stake vault and the given task vaults hold the whole supply.
     pub fn assert_conserved(&self, vaults: &[Pubkey]) {
         for mint in [self.mint, self.stake_mint] {
-            let wallets: u64 = self.owners.iter().map(|o| self.balance(&self.ata(o, &mint))).sum();
-            let of_mint = |v: &&Pubkey| self.svm.get_account(v).is_some_and(|a| a.data.len() >= 72 && a.data[..32] == mint.to_bytes());
-            let vaults: u64 = vaults.iter().chain([&self.market.stake_vault]).filter(of_mint).map(|v| self.balance(v)).sum();
-            let supply = u64::from_le_bytes(self.svm.get_account(&mint).unwrap().data[36..44].try_into().unwrap());
+            let wallets: u64 = self
+                .owners
+                .iter()
+                .map(|o| self.balance(&self.ata(o, &mint)))
+                .sum();
+            let of_mint = |v: &&Pubkey| {
+                self.svm
+                    .get_account(v)
+                    .is_some_and(|a| a.data.len() >= 72 && a.data[..32] == mint.to_bytes())
+            };
+            let vaults: u64 = vaults
+                .iter()
+                .chain([&self.market.stake_vault])
+                .filter(of_mint)
+                .map(|v| self.balance(v))
+                .sum();
+            let supply = u64::from_le_bytes(
+                self.svm.get_account(&mint).unwrap().data[36..44]
+                    .try_into()
+                    .unwrap(),
+            );
             assert_eq!(wallets + vaults, supply, "tokens of {mint} not conserved");
             assert_eq!(supply, STARTING_TOKENS * self.owners.len() as u64);
         }
@@ -436,7 +474,12 @@ fn create_mint(svm: &mut LiteSVM, payer: &Keypair, seed: [u8; 32], program: &Pub
         ),
         initialize_mint2(program, &mint.pubkey(), &payer.pubkey(), None, DECIMALS).unwrap(),
     ];
-    let tx = Transaction::new_signed_with_payer(&ixs, Some(&payer.pubkey()), &[payer, &mint], svm.latest_blockhash());
+    let tx = Transaction::new_signed_with_payer(
+        &ixs,
+        Some(&payer.pubkey()),
+        &[payer, &mint],
+        svm.latest_blockhash(),
+    );
     svm.send_transaction(tx).expect("create mint");
     mint.pubkey()
 }

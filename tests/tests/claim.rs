@@ -17,7 +17,10 @@ fn claim_task_ok_locks_bond_and_slot() {
         let u = env.staked_user(STAKE);
         env.claim(&t, &u);
         let c = env.claim_state(&t, &u.pubkey());
-        assert_eq!((c.task, c.contributor, c.status), (t.task, u.pubkey(), ClaimStatus::Leased));
+        assert_eq!(
+            (c.task, c.contributor, c.status),
+            (t.task, u.pubkey(), ClaimStatus::Leased)
+        );
         assert_eq!((c.bond, c.lease_expires_at), (BOND, T0 + 3_600));
         assert_eq!(c.bump, ilm_client::pda::claim(&t.task, &u.pubkey()).1);
         assert_eq!(env.stake_state(&u.pubkey()).locked, BOND);
@@ -45,10 +48,18 @@ fn double_claim_fails() {
     let u = env.staked_user(STAKE);
     env.claim(&t, &u);
     // the claim PDA exists: the system program refuses to create it again
-    env.fails_with_error(ix::claim_task(&t, &u.pubkey()), &[&u], InstructionError::Custom(0));
+    env.fails_with_error(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        InstructionError::Custom(0),
+    );
     // also after abandoning: one claim per contributor per task
     env.ok(ix::abandon_claim(&t, &u.pubkey()), &[&u]);
-    env.fails_with_error(ix::claim_task(&t, &u.pubkey()), &[&u], InstructionError::Custom(0));
+    env.fails_with_error(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        InstructionError::Custom(0),
+    );
     assert_eq!(env.task_state(&t).active, 0);
 }
 
@@ -68,7 +79,10 @@ fn claim_beyond_funded_slots_fails() {
     env.approve(&t, &employer, &a.pubkey());
     env.fails(ix::claim_task(&t, &b.pubkey()), &[&b], IlmError::NoFreeSlot);
     // funding opens a new one
-    env.ok(ix::fund_task(&t, &env.wallet(&employer.pubkey()), 1), &[&employer]);
+    env.ok(
+        ix::fund_task(&t, &env.wallet(&employer.pubkey()), 1),
+        &[&employer],
+    );
     env.claim(&t, &b);
 }
 
@@ -78,25 +92,51 @@ fn claim_checks_stake_and_qualification() {
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
     let poor = env.staked_user(99_999_999); // below the 100-token minimum
-    env.fails(ix::claim_task(&t, &poor.pubkey()), &[&poor], IlmError::StakeBelowMinimum);
+    env.fails(
+        ix::claim_task(&t, &poor.pubkey()),
+        &[&poor],
+        IlmError::StakeBelowMinimum,
+    );
     // no stake record at all
     let nobody = env.user();
-    env.fails_anchor(ix::claim_task(&t, &nobody.pubkey()), &[&nobody], Anchor::AccountNotInitialized);
+    env.fails_anchor(
+        ix::claim_task(&t, &nobody.pubkey()),
+        &[&nobody],
+        Anchor::AccountNotInitialized,
+    );
     // a pending unstake does not count towards the minimum
     let leaving = env.staked_user(STAKE);
-    env.ok(ix::request_unstake(&env.market, &leaving.pubkey(), 60_000_000), &[&leaving]);
-    env.fails(ix::claim_task(&t, &leaving.pubkey()), &[&leaving], IlmError::StakeBelowMinimum);
+    env.ok(
+        ix::request_unstake(&env.market, &leaving.pubkey(), 60_000_000),
+        &[&leaving],
+    );
+    env.fails(
+        ix::claim_task(&t, &leaving.pubkey()),
+        &[&leaving],
+        IlmError::StakeBelowMinimum,
+    );
     // a bond larger than the free stake
     let mut args = default_task(1);
     args.bond = STAKE + 1;
     let big = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
-    env.fails(ix::claim_task(&big, &u.pubkey()), &[&u], IlmError::InsufficientFreeStake);
+    env.fails(
+        ix::claim_task(&big, &u.pubkey()),
+        &[&u],
+        IlmError::InsufficientFreeStake,
+    );
     // qualification: one completed task needed
     let mut args = default_task(2);
-    args.qualification = Qualification { min_completed: 1, max_reject_bps: 10_000 };
+    args.qualification = Qualification {
+        min_completed: 1,
+        max_reject_bps: 10_000,
+    };
     let qualified_only = env.create_task(&employer, args);
-    env.fails(ix::claim_task(&qualified_only, &u.pubkey()), &[&u], IlmError::NotQualified);
+    env.fails(
+        ix::claim_task(&qualified_only, &u.pubkey()),
+        &[&u],
+        IlmError::NotQualified,
+    );
     env.claim(&t, &u);
     env.submit(&t, &u);
     env.approve(&t, &employer, &u.pubkey());
@@ -113,9 +153,16 @@ fn claim_refused_for_high_rejection_rate() {
     env.submit(&t, &u);
     env.ok(ix::reject_work(&t, &u.pubkey(), [1; 32]), &[&employer]);
     let mut args = default_task(1);
-    args.qualification = Qualification { min_completed: 0, max_reject_bps: 5_000 };
+    args.qualification = Qualification {
+        min_completed: 0,
+        max_reject_bps: 5_000,
+    };
     let strict = env.create_task(&employer, args);
-    env.fails(ix::claim_task(&strict, &u.pubkey()), &[&u], IlmError::NotQualified);
+    env.fails(
+        ix::claim_task(&strict, &u.pubkey()),
+        &[&u],
+        IlmError::NotQualified,
+    );
 }
 
 #[test]
@@ -124,20 +171,42 @@ fn claim_checks_task_state_and_roles() {
     let employer = env.user();
     env.stake(&employer, STAKE);
     let t = env.create_task(&employer, default_task(0));
-    env.fails(ix::claim_task(&t, &employer.pubkey()), &[&employer], IlmError::SelfDealing);
+    env.fails(
+        ix::claim_task(&t, &employer.pubkey()),
+        &[&employer],
+        IlmError::SelfDealing,
+    );
     let u = env.staked_user(STAKE);
     // someone else's stake record cannot back a claim
     let other = env.staked_user(STAKE);
-    let ix = swap(ix::claim_task(&t, &u.pubkey()), &t.stake(&u.pubkey()), &t.stake(&other.pubkey()));
+    let ix = swap(
+        ix::claim_task(&t, &u.pubkey()),
+        &t.stake(&u.pubkey()),
+        &t.stake(&other.pubkey()),
+    );
     env.fails_anchor(ix, &[&u], Anchor::ConstraintHasOne);
     // a paused market takes no new claims
     let authority = env.authority.insecure_clone();
-    env.ok(ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true), &[&authority]);
-    env.fails(ix::claim_task(&t, &u.pubkey()), &[&u], IlmError::MarketPaused);
-    env.ok(ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), false), &[&authority]);
+    env.ok(
+        ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true),
+        &[&authority],
+    );
+    env.fails(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        IlmError::MarketPaused,
+    );
+    env.ok(
+        ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), false),
+        &[&authority],
+    );
     // not at or after the deadline
     env.warp_to(default_task(0).deadline);
-    env.fails(ix::claim_task(&t, &u.pubkey()), &[&u], IlmError::TaskExpired);
+    env.fails(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        IlmError::TaskExpired,
+    );
 }
 
 #[test]
@@ -150,7 +219,10 @@ fn abandon_claim_ok_frees_slot_without_slash() {
     env.ok(ix::abandon_claim(&t, &u.pubkey()), &[&u]);
     let s = env.stake_state(&u.pubkey());
     assert_eq!((s.amount, s.locked, s.abandoned), (STAKE, 0, 1));
-    assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Abandoned);
+    assert_eq!(
+        env.claim_state(&t, &u.pubkey()).status,
+        ClaimStatus::Abandoned
+    );
     assert_eq!(env.task_state(&t).active, 0);
 }
 
@@ -163,14 +235,26 @@ fn abandon_claim_checks() {
     env.claim(&t, &u);
     // someone else cannot abandon it
     let other = env.staked_user(STAKE);
-    let ix = swap(ix::abandon_claim(&t, &other.pubkey()), &t.claim(&other.pubkey()), &t.claim(&u.pubkey()));
+    let ix = swap(
+        ix::abandon_claim(&t, &other.pubkey()),
+        &t.claim(&other.pubkey()),
+        &t.claim(&u.pubkey()),
+    );
     env.fails_anchor(ix, &[&other], Anchor::ConstraintHasOne);
     // not after expiry: then it is an expiry, with its slash
     env.warp(3_600);
-    env.fails(ix::abandon_claim(&t, &u.pubkey()), &[&u], IlmError::LeaseExpired);
+    env.fails(
+        ix::abandon_claim(&t, &u.pubkey()),
+        &[&u],
+        IlmError::LeaseExpired,
+    );
     env.warp(-3_600);
     env.ok(ix::abandon_claim(&t, &u.pubkey()), &[&u]);
-    env.fails(ix::abandon_claim(&t, &u.pubkey()), &[&u], IlmError::InvalidClaimState);
+    env.fails(
+        ix::abandon_claim(&t, &u.pubkey()),
+        &[&u],
+        IlmError::InvalidClaimState,
+    );
 }
 
 #[test]
@@ -188,7 +272,10 @@ fn expire_claim_ok_slashes_to_employer() {
         assert_eq!((s.amount, s.locked, s.expired), (STAKE - BOND / 2, 0, 1));
         assert_eq!(env.balance(&to), STARTING_TOKENS + BOND / 2);
         assert_eq!(env.balance(&env.market.stake_vault), STAKE - BOND / 2);
-        assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Expired);
+        assert_eq!(
+            env.claim_state(&t, &u.pubkey()).status,
+            ClaimStatus::Expired
+        );
         assert_eq!(env.task_state(&t).active, 0);
         assert_eq!(env.employer_state(&t).leases_expired, 1);
     }
@@ -203,25 +290,50 @@ fn expire_claim_checks() {
     env.claim(&t, &u);
     let to = env.stake_wallet(&employer.pubkey());
     env.warp(3_599);
-    env.fails(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &[], IlmError::LeaseNotExpired);
+    env.fails(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &to),
+        &[],
+        IlmError::LeaseNotExpired,
+    );
     env.warp(1);
     // the slash goes to the employer, no one else
     let thief = env.user();
-    let ix = ix::expire_claim(&t, &env.market, &u.pubkey(), &env.stake_wallet(&thief.pubkey()));
+    let ix = ix::expire_claim(
+        &t,
+        &env.market,
+        &u.pubkey(),
+        &env.stake_wallet(&thief.pubkey()),
+    );
     env.fails_anchor(ix, &[], Anchor::ConstraintTokenOwner);
     // the stake must be the claim's contributor's
     let other = env.staked_user(STAKE);
-    let ix = swap(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &t.stake(&u.pubkey()), &t.stake(&other.pubkey()));
+    let ix = swap(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &to),
+        &t.stake(&u.pubkey()),
+        &t.stake(&other.pubkey()),
+    );
     env.fails(ix, &[], IlmError::StakeMismatch);
     // the stake vault must be the market's
     let ix = ix::expire_claim(&t, &env.market, &u.pubkey(), &to);
-    let ix = swap(ix, &env.market.stake_vault, &env.stake_wallet(&thief.pubkey()));
+    let ix = swap(
+        ix,
+        &env.market.stake_vault,
+        &env.stake_wallet(&thief.pubkey()),
+    );
     env.fails_anchor(ix, &[], Anchor::ConstraintAddress);
     // one account cannot play two mutable roles
-    let ix = swap(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &env.market.stake_vault, &to);
+    let ix = swap(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &to),
+        &env.market.stake_vault,
+        &to,
+    );
     env.fails_anchor(ix, &[], Anchor::ConstraintDuplicateMutableAccount);
     env.ok(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &[]);
-    env.fails(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &[], IlmError::InvalidClaimState);
+    env.fails(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &to),
+        &[],
+        IlmError::InvalidClaimState,
+    );
 }
 
 #[test]
@@ -234,5 +346,9 @@ fn submitted_work_cannot_be_expired() {
     env.submit(&t, &u);
     env.warp(3_600);
     let to = env.stake_wallet(&employer.pubkey());
-    env.fails(ix::expire_claim(&t, &env.market, &u.pubkey(), &to), &[], IlmError::InvalidClaimState);
+    env.fails(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &to),
+        &[],
+        IlmError::InvalidClaimState,
+    );
 }

@@ -35,7 +35,10 @@ fn lifecycle(flavor: Flavor) {
     env.claim(&t, &c);
     env.warp(3_600);
     let slash_to = env.stake_wallet(&employer.pubkey());
-    env.ok(ix::expire_claim(&t, &env.market, &c.pubkey(), &slash_to), &[]);
+    env.ok(
+        ix::expire_claim(&t, &env.market, &c.pubkey(), &slash_to),
+        &[],
+    );
     env.assert_conserved(&vaults);
 
     // d: the employer stays silent; anyone settles after the review window
@@ -53,7 +56,15 @@ fn lifecycle(flavor: Flavor) {
     env.ok(ix::collect_fees(&t, &fee_token), &[]);
     env.assert_conserved(&vaults);
     let task = env.task_state(&t);
-    assert_eq!((task.max_completions, task.completions, task.active, task.fees_owed), (4, 2, 0, 0));
+    assert_eq!(
+        (
+            task.max_completions,
+            task.completions,
+            task.active,
+            task.fees_owed
+        ),
+        (4, 2, 0, 0)
+    );
     assert_eq!(env.balance(&t.vault), 2 * (REWARD + FEE));
 
     // the end: close the task, then the claims, then leave the market
@@ -65,7 +76,10 @@ fn lifecycle(flavor: Flavor) {
     for u in [&a, &b, &d] {
         env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[u]);
     }
-    env.ok(ix::request_unstake(&env.market, &c.pubkey(), STAKE - BOND / 2), &[&c]);
+    env.ok(
+        ix::request_unstake(&env.market, &c.pubkey(), STAKE - BOND / 2),
+        &[&c],
+    );
     env.warp(86_400);
     for u in [&a, &b, &c, &d] {
         let w = env.stake_wallet(&u.pubkey());
@@ -74,20 +88,45 @@ fn lifecycle(flavor: Flavor) {
     env.assert_conserved(&[]);
 
     // where every token went
-    assert_eq!(env.balance(&env.wallet(&a.pubkey())), STARTING_TOKENS + REWARD);
-    assert_eq!(env.balance(&env.wallet(&d.pubkey())), STARTING_TOKENS + REWARD);
+    assert_eq!(
+        env.balance(&env.wallet(&a.pubkey())),
+        STARTING_TOKENS + REWARD
+    );
+    assert_eq!(
+        env.balance(&env.wallet(&d.pubkey())),
+        STARTING_TOKENS + REWARD
+    );
     assert_eq!(env.balance(&env.wallet(&b.pubkey())), STARTING_TOKENS);
     assert_eq!(env.balance(&env.wallet(&c.pubkey())), STARTING_TOKENS);
     assert_eq!(env.balance(&fee_token), STARTING_TOKENS + 2 * FEE);
     assert_eq!(env.balance(&wallet), STARTING_TOKENS - 2 * (REWARD + FEE));
-    assert_eq!(env.balance(&env.stake_wallet(&employer.pubkey())), STARTING_TOKENS + BOND / 2);
-    assert_eq!(env.balance(&env.stake_wallet(&c.pubkey())), STARTING_TOKENS - BOND / 2);
+    assert_eq!(
+        env.balance(&env.stake_wallet(&employer.pubkey())),
+        STARTING_TOKENS + BOND / 2
+    );
+    assert_eq!(
+        env.balance(&env.stake_wallet(&c.pubkey())),
+        STARTING_TOKENS - BOND / 2
+    );
     assert_eq!(env.balance(&env.market.stake_vault), 0);
     // reputations
     let rec = |u: &solana_keypair::Keypair| env.stake_state(&u.pubkey());
-    assert_eq!((rec(&a).completed, rec(&b).rejected, rec(&c).expired, rec(&d).completed), (1, 1, 1, 1));
-    let e = env.try_account::<ilm_client::Employer>(&t.employer_record()).unwrap();
-    assert_eq!((e.approved, e.rejected, e.auto_settled, e.leases_expired), (1, 1, 1, 1));
+    assert_eq!(
+        (
+            rec(&a).completed,
+            rec(&b).rejected,
+            rec(&c).expired,
+            rec(&d).completed
+        ),
+        (1, 1, 1, 1)
+    );
+    let e = env
+        .try_account::<ilm_client::Employer>(&t.employer_record())
+        .unwrap();
+    assert_eq!(
+        (e.approved, e.rejected, e.auto_settled, e.leases_expired),
+        (1, 1, 1, 1)
+    );
 }
 
 #[test]
@@ -112,8 +151,16 @@ fn settled_claims_stay_paid_once() {
     assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Paid);
     let to = env.wallet(&u.pubkey());
     env.warp(86_400);
-    env.fails(ix::settle_work(&t, &u.pubkey(), &to), &[], IlmError::InvalidClaimState);
-    env.fails(ix::submit_work(&t, &u.pubkey(), [1; 32], String::new()), &[&u], IlmError::InvalidClaimState);
+    env.fails(
+        ix::settle_work(&t, &u.pubkey(), &to),
+        &[],
+        IlmError::InvalidClaimState,
+    );
+    env.fails(
+        ix::submit_work(&t, &u.pubkey(), [1; 32], String::new()),
+        &[&u],
+        IlmError::InvalidClaimState,
+    );
     assert_eq!(env.balance(&to), STARTING_TOKENS + REWARD);
     env.assert_conserved(&[t.vault]);
 }

@@ -31,7 +31,10 @@ fn create_market_ok() {
         assert_eq!(m.slash_bps, 5_000);
         assert!(!m.paused);
         assert_eq!(m.bump, ilm_client::pda::market(&m.authority, 1).1);
-        assert_eq!(m.stake_vault_bump, ilm_client::pda::stake_vault(&env.market.market).1);
+        assert_eq!(
+            m.stake_vault_bump,
+            ilm_client::pda::stake_vault(&env.market.market).1
+        );
         let vault = env.svm.get_account(&env.market.stake_vault).unwrap();
         assert_eq!(vault.owner, flavor.program_id());
         assert_eq!(env.balance(&env.market.stake_vault), 0);
@@ -46,7 +49,10 @@ fn create_market_twice_fails() {
     // the system program refuses to allocate an account that already exists
     assert_eq!(
         err.err,
-        solana_transaction_error::TransactionError::InstructionError(0, InstructionError::Custom(0))
+        solana_transaction_error::TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(0)
+        )
     );
 }
 
@@ -76,11 +82,18 @@ fn create_market_bad_attester_sets_fail() {
     let a = anchor_lang::prelude::Pubkey::new_from_array([5; 32]);
     let b = anchor_lang::prelude::Pubkey::new_from_array([6; 32]);
     for (keys, threshold) in [
-        (vec![a, a], 1),               // duplicate key
-        (vec![a, b], 3),               // threshold above the set
-        (vec![a], 0),                  // keys but no threshold
-        (vec![], 1),                   // threshold without keys
-        (vec![a; 9].iter().enumerate().map(|(i, _)| anchor_lang::prelude::Pubkey::new_from_array([i as u8 + 20; 32])).collect(), 1), // 9 keys
+        (vec![a, a], 1), // duplicate key
+        (vec![a, b], 3), // threshold above the set
+        (vec![a], 0),    // keys but no threshold
+        (vec![], 1),     // threshold without keys
+        (
+            vec![a; 9]
+                .iter()
+                .enumerate()
+                .map(|(i, _)| anchor_lang::prelude::Pubkey::new_from_array([i as u8 + 20; 32]))
+                .collect(),
+            1,
+        ), // 9 keys
     ] {
         let mut p = default_params(Default::default());
         p.attesters = keys;
@@ -93,7 +106,9 @@ fn create_market_bad_attester_sets_fail() {
 fn create_market_with_attesters_ok() {
     let mut env = Env::without_market(Flavor::Token);
     let mut p = default_params(env.fee_owner.pubkey());
-    p.attesters = (0..8).map(|i| anchor_lang::prelude::Pubkey::new_from_array([i + 40; 32])).collect();
+    p.attesters = (0..8)
+        .map(|i| anchor_lang::prelude::Pubkey::new_from_array([i + 40; 32]))
+        .collect();
     p.attester_threshold = 2;
     fresh(&mut env, p).expect("8 attesters, threshold 2");
     assert_eq!(env.market_state().attesters.len(), 8);
@@ -103,7 +118,12 @@ fn create_market_with_attesters_ok() {
 fn create_market_refuses_dangerous_stake_mint() {
     let mut env = Env::without_market(Flavor::Token2022);
     let mint = env.mint_with_extensions(&[(12, vec![9; 32])]); // permanent delegate
-    env.market = MarketKeys::new(env.authority.pubkey(), 1, mint, Flavor::Token2022.program_id());
+    env.market = MarketKeys::new(
+        env.authority.pubkey(),
+        1,
+        mint,
+        Flavor::Token2022.program_id(),
+    );
     let ix = ix::create_market(&env.market, default_params(env.fee_owner.pubkey()));
     let authority = env.authority.insecure_clone();
     env.fails(ix, &[&authority], IlmError::UnsupportedMintExtension);
@@ -147,5 +167,9 @@ fn update_market_invalid_params_fail() {
     let mut p = default_params(env.fee_owner.pubkey());
     p.fee_bps = 5_000;
     let authority = env.authority.insecure_clone();
-    env.fails(ix::update_market(&env.market, p, false), &[&authority], IlmError::FeeTooHigh);
+    env.fails(
+        ix::update_market(&env.market, p, false),
+        &[&authority],
+        IlmError::FeeTooHigh,
+    );
 }

@@ -9,7 +9,14 @@ const STAKE: u64 = 150_000_000;
 const REWARD: u64 = 10_000_000;
 
 /// A task with one leased claim.
-fn leased(flavor: Flavor) -> (Env, solana_keypair::Keypair, ilm_client::ix::TaskKeys, solana_keypair::Keypair) {
+fn leased(
+    flavor: Flavor,
+) -> (
+    Env,
+    solana_keypair::Keypair,
+    ilm_client::ix::TaskKeys,
+    solana_keypair::Keypair,
+) {
     let mut env = Env::new(flavor);
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
@@ -24,8 +31,14 @@ fn submit_work_ok() {
     env.warp(10);
     let sent = env.submit(&t, &u);
     let c = env.claim_state(&t, &u.pubkey());
-    assert_eq!((c.status, c.result_hash, c.submitted_at), (ClaimStatus::Submitted, [9; 32], T0 + 10));
-    assert!(sent.logs.iter().any(|l| l.starts_with("Program data: ")), "WorkSubmitted event");
+    assert_eq!(
+        (c.status, c.result_hash, c.submitted_at),
+        (ClaimStatus::Submitted, [9; 32], T0 + 10)
+    );
+    assert!(
+        sent.logs.iter().any(|l| l.starts_with("Program data: ")),
+        "WorkSubmitted event"
+    );
 }
 
 #[test]
@@ -37,12 +50,24 @@ fn submit_work_checks() {
     let ix = swap(ix, &t.claim(&other.pubkey()), &t.claim(&u.pubkey()));
     env.fails_anchor(ix, &[&other], Anchor::ConstraintHasOne);
     let long = "x".repeat(201);
-    env.fails(ix::submit_work(&t, &u.pubkey(), [9; 32], long), &[&u], IlmError::ResultUriTooLong);
+    env.fails(
+        ix::submit_work(&t, &u.pubkey(), [9; 32], long),
+        &[&u],
+        IlmError::ResultUriTooLong,
+    );
     env.warp(3_600);
-    env.fails(ix::submit_work(&t, &u.pubkey(), [9; 32], String::new()), &[&u], IlmError::LeaseExpired);
+    env.fails(
+        ix::submit_work(&t, &u.pubkey(), [9; 32], String::new()),
+        &[&u],
+        IlmError::LeaseExpired,
+    );
     env.warp(-3_600);
     env.submit(&t, &u);
-    env.fails(ix::submit_work(&t, &u.pubkey(), [9; 32], String::new()), &[&u], IlmError::InvalidClaimState);
+    env.fails(
+        ix::submit_work(&t, &u.pubkey(), [9; 32], String::new()),
+        &[&u],
+        IlmError::InvalidClaimState,
+    );
 }
 
 #[test]
@@ -51,9 +76,15 @@ fn approve_work_ok_pays_in_the_same_instruction() {
         let (mut env, employer, t, u) = leased(flavor);
         env.submit(&t, &u);
         env.approve(&t, &employer, &u.pubkey());
-        assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + REWARD);
+        assert_eq!(
+            env.balance(&env.wallet(&u.pubkey())),
+            STARTING_TOKENS + REWARD
+        );
         let task = env.task_state(&t);
-        assert_eq!((task.completions, task.active, task.fees_owed), (1, 0, 250_000));
+        assert_eq!(
+            (task.completions, task.active, task.fees_owed),
+            (1, 0, 250_000)
+        );
         let s = env.stake_state(&u.pubkey());
         assert_eq!((s.locked, s.completed, s.earned), (0, 1, REWARD));
         assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Paid);
@@ -65,11 +96,19 @@ fn approve_work_ok_pays_in_the_same_instruction() {
 fn approve_work_checks() {
     let (mut env, employer, t, u) = leased(Flavor::Token);
     let to = env.wallet(&u.pubkey());
-    env.fails(ix::approve_work(&t, &u.pubkey(), &to), &[&employer], IlmError::InvalidClaimState);
+    env.fails(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &[&employer],
+        IlmError::InvalidClaimState,
+    );
     env.submit(&t, &u);
     // only the task's employer
     let stranger = env.user();
-    let ix = swap(ix::approve_work(&t, &u.pubkey(), &to), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails(ix, &[&stranger], IlmError::NotTaskEmployer);
     // pays the contributor, not someone else
     let ix = ix::approve_work(&t, &u.pubkey(), &env.wallet(&employer.pubkey()));
@@ -77,16 +116,28 @@ fn approve_work_checks() {
     // an employer cannot pay from another employer's vault
     let other_employer = env.user();
     let other = env.create_task(&other_employer, default_task(0));
-    let ix = swap(ix::approve_work(&t, &u.pubkey(), &to), &t.vault, &other.vault);
+    let ix = swap(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &t.vault,
+        &other.vault,
+    );
     env.fails_anchor(ix, &[&employer], Anchor::ConstraintHasOne);
     // nor present another task's claim
     let v = env.staked_user(STAKE);
     env.claim(&other, &v);
     env.submit(&other, &v);
-    let ix = swap(ix::approve_work(&t, &v.pubkey(), &env.wallet(&v.pubkey())), &t.claim(&v.pubkey()), &other.claim(&v.pubkey()));
+    let ix = swap(
+        ix::approve_work(&t, &v.pubkey(), &env.wallet(&v.pubkey())),
+        &t.claim(&v.pubkey()),
+        &other.claim(&v.pubkey()),
+    );
     env.fails_anchor(ix, &[&employer], Anchor::ConstraintHasOne);
     env.approve(&t, &employer, &u.pubkey());
-    env.fails(ix::approve_work(&t, &u.pubkey(), &to), &[&employer], IlmError::InvalidClaimState);
+    env.fails(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &[&employer],
+        IlmError::InvalidClaimState,
+    );
     assert_eq!(env.balance(&to), STARTING_TOKENS + REWARD);
 }
 
@@ -98,26 +149,49 @@ fn reject_work_ok_unlocks_bond_and_frees_slot() {
     let s = env.stake_state(&u.pubkey());
     assert_eq!((s.amount, s.locked, s.rejected), (STAKE, 0, 1));
     assert_eq!(env.employer_state(&t).rejected, 1);
-    assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Rejected);
+    assert_eq!(
+        env.claim_state(&t, &u.pubkey()).status,
+        ClaimStatus::Rejected
+    );
     let task = env.task_state(&t);
     assert_eq!((task.active, task.completions), (0, 0));
     assert_eq!(env.balance(&t.vault), 3 * (REWARD + 250_000));
     // nothing left to decide
-    env.fails(ix::reject_work(&t, &u.pubkey(), [4; 32]), &[&employer], IlmError::InvalidClaimState);
+    env.fails(
+        ix::reject_work(&t, &u.pubkey(), [4; 32]),
+        &[&employer],
+        IlmError::InvalidClaimState,
+    );
     let to = env.wallet(&u.pubkey());
-    env.fails(ix::settle_work(&t, &u.pubkey(), &to), &[], IlmError::InvalidClaimState);
+    env.fails(
+        ix::settle_work(&t, &u.pubkey(), &to),
+        &[],
+        IlmError::InvalidClaimState,
+    );
 }
 
 #[test]
 fn reject_work_checks() {
     let (mut env, employer, t, u) = leased(Flavor::Token);
-    env.fails(ix::reject_work(&t, &u.pubkey(), [4; 32]), &[&employer], IlmError::InvalidClaimState);
+    env.fails(
+        ix::reject_work(&t, &u.pubkey(), [4; 32]),
+        &[&employer],
+        IlmError::InvalidClaimState,
+    );
     env.submit(&t, &u);
     let stranger = env.user();
-    let ix = swap(ix::reject_work(&t, &u.pubkey(), [4; 32]), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::reject_work(&t, &u.pubkey(), [4; 32]),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails(ix, &[&stranger], IlmError::NotTaskEmployer);
     let other = env.staked_user(STAKE);
-    let ix = swap(ix::reject_work(&t, &u.pubkey(), [4; 32]), &t.stake(&u.pubkey()), &t.stake(&other.pubkey()));
+    let ix = swap(
+        ix::reject_work(&t, &u.pubkey(), [4; 32]),
+        &t.stake(&u.pubkey()),
+        &t.stake(&other.pubkey()),
+    );
     env.fails(ix, &[&employer], IlmError::StakeMismatch);
 }
 
@@ -127,15 +201,27 @@ fn settle_work_pays_after_silent_review_window() {
     env.submit(&t, &u);
     let to = env.wallet(&u.pubkey());
     env.warp(86_399);
-    env.fails(ix::settle_work(&t, &u.pubkey(), &to), &[], IlmError::ReviewWindowOpen);
+    env.fails(
+        ix::settle_work(&t, &u.pubkey(), &to),
+        &[],
+        IlmError::ReviewWindowOpen,
+    );
     env.warp(1);
     env.ok(ix::settle_work(&t, &u.pubkey(), &to), &[]);
     assert_eq!(env.balance(&to), STARTING_TOKENS + REWARD);
     let e = env.employer_state(&t);
     assert_eq!((e.auto_settled, e.approved), (1, 0));
-    env.fails(ix::settle_work(&t, &u.pubkey(), &to), &[], IlmError::InvalidClaimState);
+    env.fails(
+        ix::settle_work(&t, &u.pubkey(), &to),
+        &[],
+        IlmError::InvalidClaimState,
+    );
     // approving after settlement pays nothing more
-    env.fails(ix::approve_work(&t, &u.pubkey(), &to), &[&employer], IlmError::InvalidClaimState);
+    env.fails(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &[&employer],
+        IlmError::InvalidClaimState,
+    );
     // the employer record must be this task's employer's
     let _ = employer;
 }
@@ -148,7 +234,11 @@ fn settle_work_with_wrong_employer_record_fails() {
     let other_employer = env.user();
     let other = env.create_task(&other_employer, default_task(0));
     let to = env.wallet(&u.pubkey());
-    let ix = swap(ix::settle_work(&t, &u.pubkey(), &to), &t.employer_record(), &other.employer_record());
+    let ix = swap(
+        ix::settle_work(&t, &u.pubkey(), &to),
+        &t.employer_record(),
+        &other.employer_record(),
+    );
     env.fails(ix, &[], IlmError::EmployerMismatch);
 }
 
@@ -157,7 +247,11 @@ fn close_claim_only_after_task_closed() {
     let (mut env, employer, t, u) = leased(Flavor::Token);
     env.submit(&t, &u);
     env.approve(&t, &employer, &u.pubkey());
-    env.fails(ix::close_claim(&t.task, &u.pubkey()), &[], IlmError::TaskStillOpen);
+    env.fails(
+        ix::close_claim(&t.task, &u.pubkey()),
+        &[],
+        IlmError::TaskStillOpen,
+    );
     env.warp_to(default_task(0).deadline + default_task(0).review_secs);
     let wallet = env.wallet(&employer.pubkey());
     let fee_token = env.wallet(&env.fee_owner.pubkey());
@@ -169,6 +263,11 @@ fn close_claim_only_after_task_closed() {
     let wrong = swap(ix.clone(), &u.pubkey(), &employer.pubkey());
     env.fails_anchor(wrong, &[], Anchor::ConstraintHasOne);
     env.ok(ix, &[]);
-    assert_eq!(env.svm.get_account(&u.pubkey()).unwrap().lamports, before + claim_rent);
-    assert!(env.try_account::<ilm_client::Claim>(&t.claim(&u.pubkey())).is_none());
+    assert_eq!(
+        env.svm.get_account(&u.pubkey()).unwrap().lamports,
+        before + claim_rent
+    );
+    assert!(env
+        .try_account::<ilm_client::Claim>(&t.claim(&u.pubkey()))
+        .is_none());
 }

@@ -18,9 +18,15 @@ fn stake_ok_opens_record_and_adds() {
         assert_eq!(s.contributor, u.pubkey());
         assert_eq!(s.market, env.market.market);
         assert_eq!(s.amount, STAKE + 1);
-        assert_eq!(s.bump, ilm_client::pda::stake(&env.market.market, &u.pubkey()).1);
+        assert_eq!(
+            s.bump,
+            ilm_client::pda::stake(&env.market.market, &u.pubkey()).1
+        );
         assert_eq!(env.balance(&env.market.stake_vault), STAKE + 1);
-        assert_eq!(env.balance(&env.stake_wallet(&u.pubkey())), STARTING_TOKENS - STAKE - 1);
+        assert_eq!(
+            env.balance(&env.stake_wallet(&u.pubkey())),
+            STARTING_TOKENS - STAKE - 1
+        );
     }
 }
 
@@ -36,9 +42,17 @@ fn stake_zero_opens_an_empty_record() {
 fn stake_while_paused_fails() {
     let mut env = Env::new(Flavor::Token);
     let authority = env.authority.insecure_clone();
-    env.ok(ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true), &[&authority]);
+    env.ok(
+        ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true),
+        &[&authority],
+    );
     let u = env.user();
-    let ix = ix::stake(&env.market, &u.pubkey(), &env.stake_wallet(&u.pubkey()), STAKE);
+    let ix = ix::stake(
+        &env.market,
+        &u.pubkey(),
+        &env.stake_wallet(&u.pubkey()),
+        STAKE,
+    );
     env.fails(ix, &[&u], IlmError::MarketPaused);
 }
 
@@ -56,7 +70,11 @@ fn stake_into_wrong_vault_fails() {
     let u = env.user();
     let wallet = env.stake_wallet(&u.pubkey());
     let ix = ix::stake(&env.market, &u.pubkey(), &wallet, STAKE);
-    let ix = swap(ix, &env.market.stake_vault, &env.stake_wallet(&env.authority.pubkey()));
+    let ix = swap(
+        ix,
+        &env.market.stake_vault,
+        &env.stake_wallet(&env.authority.pubkey()),
+    );
     env.fails_anchor(ix, &[&u], Anchor::ConstraintAddress);
 }
 
@@ -83,7 +101,11 @@ fn withdraw_before_cooldown_fails() {
     env.ok(ix::request_unstake(&env.market, &u.pubkey(), 50), &[&u]);
     env.warp(86_399);
     let wallet = env.stake_wallet(&u.pubkey());
-    env.fails(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u], IlmError::CooldownActive);
+    env.fails(
+        ix::withdraw_stake(&env.market, &u.pubkey(), &wallet),
+        &[&u],
+        IlmError::CooldownActive,
+    );
 }
 
 #[test]
@@ -91,7 +113,11 @@ fn withdraw_without_request_fails() {
     let mut env = Env::new(Flavor::Token);
     let u = env.staked_user(STAKE);
     let wallet = env.stake_wallet(&u.pubkey());
-    env.fails(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u], IlmError::NoUnstakeRequest);
+    env.fails(
+        ix::withdraw_stake(&env.market, &u.pubkey(), &wallet),
+        &[&u],
+        IlmError::NoUnstakeRequest,
+    );
 }
 
 #[test]
@@ -102,14 +128,22 @@ fn withdraw_twice_fails() {
     env.warp(86_400);
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
-    env.fails(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u], IlmError::NoUnstakeRequest);
+    env.fails(
+        ix::withdraw_stake(&env.market, &u.pubkey(), &wallet),
+        &[&u],
+        IlmError::NoUnstakeRequest,
+    );
 }
 
 #[test]
 fn unstake_zero_fails() {
     let mut env = Env::new(Flavor::Token);
     let u = env.staked_user(STAKE);
-    env.fails(ix::request_unstake(&env.market, &u.pubkey(), 0), &[&u], IlmError::ZeroAmount);
+    env.fails(
+        ix::request_unstake(&env.market, &u.pubkey(), 0),
+        &[&u],
+        IlmError::ZeroAmount,
+    );
 }
 
 #[test]
@@ -121,8 +155,15 @@ fn unstake_of_locked_bond_fails() {
     env.claim(&t, &u);
     let bond = default_task(0).bond;
     // the bond is locked: only STAKE - bond may be requested
-    env.fails(ix::request_unstake(&env.market, &u.pubkey(), STAKE - bond + 1), &[&u], IlmError::InsufficientFreeStake);
-    env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE - bond), &[&u]);
+    env.fails(
+        ix::request_unstake(&env.market, &u.pubkey(), STAKE - bond + 1),
+        &[&u],
+        IlmError::InsufficientFreeStake,
+    );
+    env.ok(
+        ix::request_unstake(&env.market, &u.pubkey(), STAKE - bond),
+        &[&u],
+    );
     env.warp(86_400);
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
@@ -135,15 +176,26 @@ fn unstake_of_locked_bond_fails() {
 fn withdraw_of_someone_elses_stake_fails() {
     let mut env = Env::new(Flavor::Token);
     let victim = env.staked_user(STAKE);
-    env.ok(ix::request_unstake(&env.market, &victim.pubkey(), STAKE), &[&victim]);
+    env.ok(
+        ix::request_unstake(&env.market, &victim.pubkey(), STAKE),
+        &[&victim],
+    );
     env.warp(86_400);
     let thief = env.user();
     let wallet = env.stake_wallet(&thief.pubkey());
     let ix = ix::withdraw_stake(&env.market, &thief.pubkey(), &wallet);
-    let ix = swap(ix, &env.market.stake(&thief.pubkey()), &env.market.stake(&victim.pubkey()));
+    let ix = swap(
+        ix,
+        &env.market.stake(&thief.pubkey()),
+        &env.market.stake(&victim.pubkey()),
+    );
     env.fails_anchor(ix, &[&thief], Anchor::ConstraintHasOne);
     let ix = ix::request_unstake(&env.market, &thief.pubkey(), 1);
-    let ix = swap(ix, &env.market.stake(&thief.pubkey()), &env.market.stake(&victim.pubkey()));
+    let ix = swap(
+        ix,
+        &env.market.stake(&thief.pubkey()),
+        &env.market.stake(&victim.pubkey()),
+    );
     env.fails_anchor(ix, &[&thief], Anchor::ConstraintHasOne);
 }
 
@@ -153,7 +205,10 @@ fn withdraw_while_paused_ok() {
     let u = env.staked_user(STAKE);
     env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
     let authority = env.authority.insecure_clone();
-    env.ok(ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true), &[&authority]);
+    env.ok(
+        ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true),
+        &[&authority],
+    );
     env.warp(86_400);
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);

@@ -25,15 +25,24 @@ fn create_task_ok_escrows_in_full() {
         assert_eq!(task.employer, employer.pubkey());
         assert_eq!(task.market, env.market.market);
         assert_eq!(task.vault, t.vault);
-        assert_eq!((task.reward, task.fee, task.max_completions), (10_000_000, 250_000, 3));
+        assert_eq!(
+            (task.reward, task.fee, task.max_completions),
+            (10_000_000, 250_000, 3)
+        );
         assert_eq!((task.completions, task.active, task.fees_owed), (0, 0, 0));
         assert_eq!(task.status, TaskStatus::Open);
         assert_eq!(task.slash_bps, 5_000);
         assert_eq!(task.spec_uri, "ipfs://bafy-spec");
-        assert_eq!(task.bump, ilm_client::pda::task(&env.market.market, &employer.pubkey(), 0).1);
+        assert_eq!(
+            task.bump,
+            ilm_client::pda::task(&env.market.market, &employer.pubkey(), 0).1
+        );
         assert_eq!(task.vault_bump, ilm_client::pda::vault(&t.task).1);
         assert_eq!(env.balance(&t.vault), 3 * UNIT);
-        assert_eq!(env.balance(&env.wallet(&employer.pubkey())), STARTING_TOKENS - 3 * UNIT);
+        assert_eq!(
+            env.balance(&env.wallet(&employer.pubkey())),
+            STARTING_TOKENS - 3 * UNIT
+        );
         assert_eq!(env.employer_state(&t).tasks_posted, 1);
         // the next task takes the next id
         let t1 = env.create_task(&employer, default_task(1));
@@ -44,7 +53,13 @@ fn create_task_ok_escrows_in_full() {
 #[test]
 fn create_task_with_disabled_verifier_fails() {
     let mut env = Env::new(Flavor::Token);
-    for verifier in [Verifier::Preimage { answer_hash: [1; 32] }, Verifier::Attested, Verifier::Merkle] {
+    for verifier in [
+        Verifier::Preimage {
+            answer_hash: [1; 32],
+        },
+        Verifier::Attested,
+        Verifier::Merkle,
+    ] {
         let mut args = default_task(0);
         args.verifier = verifier;
         create_fails(&mut env, args, IlmError::VerifierNotEnabled);
@@ -66,7 +81,10 @@ fn create_task_invalid_terms_fail() {
         (|a| a.deadline = T0, IlmError::DeadlineInPast),
         (|a| a.lease_secs = 0, IlmError::ZeroLease),
         (|a| a.review_secs = -1, IlmError::NegativeDuration),
-        (|a| a.qualification.max_reject_bps = 10_001, IlmError::BpsTooHigh),
+        (
+            |a| a.qualification.max_reject_bps = 10_001,
+            IlmError::BpsTooHigh,
+        ),
         (|a| a.spec_uri = "x".repeat(129), IlmError::SpecUriTooLong),
         (|a| a.reward = u64::MAX / 2, IlmError::MathOverflow),
     ];
@@ -87,14 +105,20 @@ fn create_task_without_enough_tokens_moves_nothing() {
     let ix = ix::create_task(&t, &env.wallet(&employer.pubkey()), args);
     assert!(env.send(&[ix], &[&employer]).is_err());
     assert!(env.svm.get_account(&t.task).is_none());
-    assert_eq!(env.balance(&env.wallet(&employer.pubkey())), STARTING_TOKENS);
+    assert_eq!(
+        env.balance(&env.wallet(&employer.pubkey())),
+        STARTING_TOKENS
+    );
 }
 
 #[test]
 fn create_task_while_paused_fails() {
     let mut env = Env::new(Flavor::Token);
     let authority = env.authority.insecure_clone();
-    env.ok(ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true), &[&authority]);
+    env.ok(
+        ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true),
+        &[&authority],
+    );
     create_fails(&mut env, default_task(0), IlmError::MarketPaused);
 }
 
@@ -135,7 +159,10 @@ fn fund_task_ok() {
     let mut env = Env::new(Flavor::Token);
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
-    env.ok(ix::fund_task(&t, &env.wallet(&employer.pubkey()), 2), &[&employer]);
+    env.ok(
+        ix::fund_task(&t, &env.wallet(&employer.pubkey()), 2),
+        &[&employer],
+    );
     assert_eq!(env.task_state(&t).max_completions, 5);
     assert_eq!(env.balance(&t.vault), 5 * UNIT);
 }
@@ -146,10 +173,18 @@ fn fund_task_checks() {
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
     let wallet = env.wallet(&employer.pubkey());
-    env.fails(ix::fund_task(&t, &wallet, 0), &[&employer], IlmError::ZeroAmount);
+    env.fails(
+        ix::fund_task(&t, &wallet, 0),
+        &[&employer],
+        IlmError::ZeroAmount,
+    );
     // a stranger cannot pose as the employer
     let stranger = env.user();
-    let ix = swap(ix::fund_task(&t, &wallet, 1), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::fund_task(&t, &wallet, 1),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails_anchor(ix, &[&stranger], Anchor::ConstraintHasOne);
     // the vault must be the task's
     let other = env.create_task(&stranger, default_task(0));
@@ -157,7 +192,11 @@ fn fund_task_checks() {
     env.fails_anchor(ix, &[&employer], Anchor::ConstraintHasOne);
     // not after the deadline
     env.warp_to(default_task(0).deadline);
-    env.fails(ix::fund_task(&t, &wallet, 1), &[&employer], IlmError::TaskExpired);
+    env.fails(
+        ix::fund_task(&t, &wallet, 1),
+        &[&employer],
+        IlmError::TaskExpired,
+    );
 }
 
 #[test]
@@ -167,7 +206,11 @@ fn fund_cancelled_task_fails() {
     let t = env.create_task(&employer, default_task(0));
     let wallet = env.wallet(&employer.pubkey());
     env.ok(ix::cancel_task(&t, &wallet), &[&employer]);
-    env.fails(ix::fund_task(&t, &wallet, 1), &[&employer], IlmError::TaskNotOpen);
+    env.fails(
+        ix::fund_task(&t, &wallet, 1),
+        &[&employer],
+        IlmError::TaskNotOpen,
+    );
 }
 
 #[test]
@@ -188,15 +231,25 @@ fn cancel_task_refunds_only_what_no_live_claim_is_owed() {
     assert_eq!(env.balance(&wallet) - before, UNIT);
     assert_eq!(env.balance(&t.vault), UNIT + 250_000);
     let task = env.task_state(&t);
-    assert_eq!((task.status, task.max_completions), (TaskStatus::Cancelled, 2));
+    assert_eq!(
+        (task.status, task.max_completions),
+        (TaskStatus::Cancelled, 2)
+    );
     // the live claim is still paid in full after the cancellation
     env.submit(&t, &b);
     env.approve(&t, &employer, &b.pubkey());
-    assert_eq!(env.balance(&env.wallet(&b.pubkey())), STARTING_TOKENS + 10_000_000);
+    assert_eq!(
+        env.balance(&env.wallet(&b.pubkey())),
+        STARTING_TOKENS + 10_000_000
+    );
     assert_eq!(env.balance(&t.vault), 2 * 250_000);
     // and nobody new can claim
     let c = env.staked_user(150_000_000);
-    env.fails(ix::claim_task(&t, &c.pubkey()), &[&c], IlmError::TaskNotOpen);
+    env.fails(
+        ix::claim_task(&t, &c.pubkey()),
+        &[&c],
+        IlmError::TaskNotOpen,
+    );
 }
 
 #[test]
@@ -206,11 +259,19 @@ fn cancel_task_checks() {
     let t = env.create_task(&employer, default_task(0));
     let wallet = env.wallet(&employer.pubkey());
     let stranger = env.user();
-    let ix = swap(ix::cancel_task(&t, &wallet), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::cancel_task(&t, &wallet),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     let ix = swap(ix, &wallet, &env.wallet(&stranger.pubkey()));
     env.fails_anchor(ix, &[&stranger], Anchor::ConstraintHasOne);
     env.ok(ix::cancel_task(&t, &wallet), &[&employer]);
-    env.fails(ix::cancel_task(&t, &wallet), &[&employer], IlmError::TaskNotOpen);
+    env.fails(
+        ix::cancel_task(&t, &wallet),
+        &[&employer],
+        IlmError::TaskNotOpen,
+    );
 }
 
 #[test]
@@ -225,14 +286,21 @@ fn close_task_ok_pays_fees_refunds_rest_returns_rent() {
     let wallet = env.wallet(&employer.pubkey());
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     let lamports = env.svm.get_account(&employer.pubkey()).unwrap().lamports;
-    let rent = env.svm.get_account(&t.task).unwrap().lamports + env.svm.get_account(&t.vault).unwrap().lamports;
+    let rent = env.svm.get_account(&t.task).unwrap().lamports
+        + env.svm.get_account(&t.vault).unwrap().lamports;
     env.warp_to(default_task(0).deadline + default_task(0).review_secs);
     env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
     assert!(env.svm.get_account(&t.task).is_none_or(|a| a.lamports == 0));
-    assert!(env.svm.get_account(&t.vault).is_none_or(|a| a.lamports == 0));
+    assert!(env
+        .svm
+        .get_account(&t.vault)
+        .is_none_or(|a| a.lamports == 0));
     assert_eq!(env.balance(&fee_token), STARTING_TOKENS + 250_000);
     assert_eq!(env.balance(&wallet), STARTING_TOKENS - UNIT);
-    assert_eq!(env.svm.get_account(&employer.pubkey()).unwrap().lamports, lamports + rent);
+    assert_eq!(
+        env.svm.get_account(&employer.pubkey()).unwrap().lamports,
+        lamports + rent
+    );
 }
 
 #[test]
@@ -244,13 +312,21 @@ fn close_task_checks() {
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     let end = default_task(0).deadline + default_task(0).review_secs;
     env.warp_to(end - 1);
-    env.fails(ix::close_task(&t, &wallet, &fee_token), &[&employer], IlmError::TaskNotFinished);
+    env.fails(
+        ix::close_task(&t, &wallet, &fee_token),
+        &[&employer],
+        IlmError::TaskNotFinished,
+    );
     // a live claim blocks closing, even of a cancelled task
     let a = env.staked_user(150_000_000);
     env.warp_to(T0);
     env.claim(&t, &a);
     env.ok(ix::cancel_task(&t, &wallet), &[&employer]);
-    env.fails(ix::close_task(&t, &wallet, &fee_token), &[&employer], IlmError::LiveClaims);
+    env.fails(
+        ix::close_task(&t, &wallet, &fee_token),
+        &[&employer],
+        IlmError::LiveClaims,
+    );
     env.ok(ix::abandon_claim(&t, &a.pubkey()), &[&a]);
     // fees go to the fee owner's account only
     let stranger = env.user();
@@ -259,13 +335,21 @@ fn close_task_checks() {
     let ix = ix::close_task(&t, &wallet, &wallet);
     env.fails_anchor(ix, &[&employer], Anchor::ConstraintDuplicateMutableAccount);
     // a stranger cannot close it
-    let ix = swap(ix::close_task(&t, &wallet, &fee_token), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::close_task(&t, &wallet, &fee_token),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails_anchor(ix, &[&stranger], Anchor::ConstraintHasOne);
     // a cancelled task with no live claim closes before its deadline
     env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
     assert_eq!(env.balance(&wallet), STARTING_TOKENS);
     // closed means gone: it cannot be closed or funded again
-    env.fails_anchor(ix::close_task(&t, &wallet, &fee_token), &[&employer], Anchor::AccountNotInitialized);
+    env.fails_anchor(
+        ix::close_task(&t, &wallet, &fee_token),
+        &[&employer],
+        Anchor::AccountNotInitialized,
+    );
 }
 
 #[test]
@@ -274,7 +358,11 @@ fn collect_fees_ok_and_checks() {
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
     let fee_token = env.wallet(&env.fee_owner.pubkey());
-    env.fails(ix::collect_fees(&t, &fee_token), &[], IlmError::NothingToCollect);
+    env.fails(
+        ix::collect_fees(&t, &fee_token),
+        &[],
+        IlmError::NothingToCollect,
+    );
     let a = env.staked_user(150_000_000);
     env.claim(&t, &a);
     env.submit(&t, &a);
@@ -287,5 +375,9 @@ fn collect_fees_ok_and_checks() {
     assert_eq!(env.balance(&fee_token), STARTING_TOKENS + 250_000);
     assert_eq!(env.task_state(&t).fees_owed, 0);
     assert_eq!(env.balance(&t.vault), 2 * UNIT);
-    env.fails(ix::collect_fees(&t, &fee_token), &[], IlmError::NothingToCollect);
+    env.fails(
+        ix::collect_fees(&t, &fee_token),
+        &[],
+        IlmError::NothingToCollect,
+    );
 }

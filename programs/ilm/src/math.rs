@@ -15,17 +15,20 @@ pub fn bps_of(amount: u64, bps: u16) -> u64 {
 
 /// `a + b`, or `MathOverflow`.
 pub fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(IlmError::MathOverflow))
+    a.checked_add(b)
+        .ok_or_else(|| error!(IlmError::MathOverflow))
 }
 
 /// `a - b`, or `MathOverflow` (an invariant was about to break).
 pub fn sub(a: u64, b: u64) -> Result<u64> {
-    a.checked_sub(b).ok_or_else(|| error!(IlmError::MathOverflow))
+    a.checked_sub(b)
+        .ok_or_else(|| error!(IlmError::MathOverflow))
 }
 
 /// `a * b`, or `MathOverflow`.
 pub fn mul(a: u64, b: u64) -> Result<u64> {
-    a.checked_mul(b).ok_or_else(|| error!(IlmError::MathOverflow))
+    a.checked_mul(b)
+        .ok_or_else(|| error!(IlmError::MathOverflow))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use crate::constants::{MARKET_SEED, STAKE_VAULT_SEED};
-use crate::events::MarketCreated;
 use crate::error::IlmError;
+use crate::events::MarketCreated;
 use crate::instructions::shared::is_supported_mint;
 use crate::state::{Market, MarketParams};
 use anchor_lang::prelude::*;

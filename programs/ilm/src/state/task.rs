@@ -19,7 +19,9 @@ pub enum Verifier {
 }
 
 /// Who may take a task: a minimum track record.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace,
+)]
 pub struct Qualification {
     /// Paid completions the contributor needs in this market.
     pub min_completed: u32,

@@ -109,7 +109,11 @@ mod tests {
             (EXT_DEFAULT_ACCOUNT_STATE, vec![STATE_FROZEN]),
         ] {
             let d = mint_with(&[(18, vec![0; 64]), (kind, value)]);
-            assert_eq!(code(check_mint_extensions(&d)), Some(REFUSED), "extension {kind}");
+            assert_eq!(
+                code(check_mint_extensions(&d)),
+                Some(REFUSED),
+                "extension {kind}"
+            );
         }
     }
 
