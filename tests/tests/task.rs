@@ -75,7 +75,8 @@ fn create_task_out_of_sequence_fails() {
 #[test]
 fn create_task_invalid_terms_fail() {
     let mut env = Env::new(Flavor::Token);
-    let cases: Vec<(fn(&mut CreateTaskArgs), IlmError)> = vec![
+    type Change = fn(&mut CreateTaskArgs);
+    let cases: Vec<(Change, IlmError)> = vec![
         (|a| a.reward = 0, IlmError::ZeroAmount),
         (|a| a.max_completions = 0, IlmError::ZeroAmount),
         (|a| a.deadline = T0, IlmError::DeadlineInPast),
