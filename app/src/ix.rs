@@ -334,12 +334,14 @@ pub fn submit_work(
     )
 }
 
-fn settle_accounts(
+fn pay_work(
     t: &TaskKeys,
+    caller: &Pubkey,
     contributor: &Pubkey,
     contributor_token: &Pubkey,
-) -> acc::SettleWork {
-    acc::SettleWork {
+) -> acc::PayWork {
+    acc::PayWork {
+        caller: *caller,
         employer_record: t.employer_record(),
         task: t.task,
         claim: t.claim(contributor),
@@ -351,21 +353,24 @@ fn settle_accounts(
     }
 }
 
-/// `approve_work`: pays the reward to `contributor_token`.
+/// `approve_work`: the employer pays the reward to `contributor_token`.
 pub fn approve_work(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
     build(
-        acc::ApproveWork {
-            employer: t.employer,
-            work: settle_accounts(t, contributor, contributor_token),
-        },
+        pay_work(t, &t.employer, contributor, contributor_token),
         data::ApproveWork {},
     )
 }
 
-/// `settle_work`: anyone, after the review window.
-pub fn settle_work(t: &TaskKeys, contributor: &Pubkey, contributor_token: &Pubkey) -> Instruction {
+/// `settle_work`: `caller` (anyone, usually the fee payer) pays an undecided
+/// submission after the review window.
+pub fn settle_work(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+    caller: &Pubkey,
+) -> Instruction {
     build(
-        settle_accounts(t, contributor, contributor_token),
+        pay_work(t, caller, contributor, contributor_token),
         data::SettleWork {},
     )
 }

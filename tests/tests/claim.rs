@@ -185,8 +185,27 @@ fn claim_checks_task_state_and_roles() {
         &t.stake(&other.pubkey()),
     );
     env.fails_anchor(ix, &[&u], Anchor::ConstraintHasOne);
-    // a paused market takes no new claims
+    // the market must be the task's (an unpaused twin market cannot stand in)
     let authority = env.authority.insecure_clone();
+    let twin = ilm_client::ix::MarketKeys::new(
+        authority.pubkey(),
+        2,
+        env.stake_mint,
+        env.market.token_program,
+    );
+    env.ok(
+        ix::create_market(&twin, default_params(env.fee_owner.pubkey())),
+        &[&authority],
+    );
+    let ix = swap(ix::claim_task(&t, &u.pubkey()), &t.market, &twin.market);
+    env.fails_anchor(ix, &[&u], Anchor::ConstraintAddress);
+    let ix = swap(
+        ix::claim_task(&t, &u.pubkey()),
+        &t.market,
+        &env.stake_wallet(&u.pubkey()),
+    );
+    env.fails_anchor(ix, &[&u], Anchor::AccountOwnedByWrongProgram);
+    // a paused market takes no new claims
     env.ok(
         ix::update_market(&env.market, default_params(env.fee_owner.pubkey()), true),
         &[&authority],

@@ -46,7 +46,10 @@ fn lifecycle(flavor: Flavor) {
     env.submit(&t, &d);
     env.warp(86_400);
     let to = env.wallet(&d.pubkey());
-    env.ok(ix::settle_work(&t, &d.pubkey(), &to), &[]);
+    env.ok(
+        ix::settle_work(&t, &d.pubkey(), &to, &env.payer.pubkey()),
+        &[],
+    );
     env.assert_conserved(&vaults);
 
     // two paid, one slot left; the employer adds one more
@@ -152,7 +155,7 @@ fn settled_claims_stay_paid_once() {
     let to = env.wallet(&u.pubkey());
     env.warp(86_400);
     env.fails(
-        ix::settle_work(&t, &u.pubkey(), &to),
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
         &[],
         IlmError::InvalidClaimState,
     );

@@ -164,7 +164,7 @@ fn reject_work_ok_unlocks_bond_and_frees_slot() {
     );
     let to = env.wallet(&u.pubkey());
     env.fails(
-        ix::settle_work(&t, &u.pubkey(), &to),
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
         &[],
         IlmError::InvalidClaimState,
     );
@@ -202,17 +202,20 @@ fn settle_work_pays_after_silent_review_window() {
     let to = env.wallet(&u.pubkey());
     env.warp(86_399);
     env.fails(
-        ix::settle_work(&t, &u.pubkey(), &to),
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
         &[],
         IlmError::ReviewWindowOpen,
     );
     env.warp(1);
-    env.ok(ix::settle_work(&t, &u.pubkey(), &to), &[]);
+    env.ok(
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
+        &[],
+    );
     assert_eq!(env.balance(&to), STARTING_TOKENS + REWARD);
     let e = env.employer_state(&t);
     assert_eq!((e.auto_settled, e.approved), (1, 0));
     env.fails(
-        ix::settle_work(&t, &u.pubkey(), &to),
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
         &[],
         IlmError::InvalidClaimState,
     );
@@ -235,7 +238,7 @@ fn settle_work_with_wrong_employer_record_fails() {
     let other = env.create_task(&other_employer, default_task(0));
     let to = env.wallet(&u.pubkey());
     let ix = swap(
-        ix::settle_work(&t, &u.pubkey(), &to),
+        ix::settle_work(&t, &u.pubkey(), &to, &env.payer.pubkey()),
         &t.employer_record(),
         &other.employer_record(),
     );
@@ -270,4 +273,50 @@ fn close_claim_only_after_task_closed() {
     assert!(env
         .try_account::<ilm_client::Claim>(&t.claim(&u.pubkey()))
         .is_none());
+}
+
+#[test]
+fn unsigned_authorities_are_refused() {
+    let (mut env, _, t, u) = leased(Flavor::Token);
+    env.submit(&t, &u);
+    let to = env.wallet(&u.pubkey());
+    // the employer's key without its signature
+    let mut ix = ix::approve_work(&t, &u.pubkey(), &to);
+    ix.accounts[0].is_signer = false;
+    env.fails_anchor(ix, &[], Anchor::AccountNotSigner);
+    let mut ix = ix::reject_work(&t, &u.pubkey(), [1; 32]);
+    ix.accounts[0].is_signer = false;
+    env.fails_anchor(ix, &[], Anchor::AccountNotSigner);
+    assert_eq!(
+        env.claim_state(&t, &u.pubkey()).status,
+        ClaimStatus::Submitted
+    );
+    assert_eq!(env.balance(&to), STARTING_TOKENS);
+}
+
+#[test]
+fn approve_with_wrong_mint_fails() {
+    let (mut env, employer, t, u) = leased(Flavor::Token);
+    env.submit(&t, &u);
+    let to = env.wallet(&u.pubkey());
+    let ix = swap(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &t.mint,
+        &env.stake_mint,
+    );
+    env.fails_anchor(ix, &[&employer], Anchor::ConstraintHasOne);
+}
+
+#[test]
+fn fee_changes_apply_to_new_tasks_only() {
+    let (mut env, employer, t, u) = leased(Flavor::Token);
+    let mut p = default_params(env.fee_owner.pubkey());
+    p.fee_bps = 1_000;
+    let authority = env.authority.insecure_clone();
+    env.ok(ix::update_market(&env.market, p, false), &[&authority]);
+    env.submit(&t, &u);
+    env.approve(&t, &employer, &u.pubkey());
+    assert_eq!(env.task_state(&t).fees_owed, 250_000);
+    let t1 = env.create_task(&employer, default_task(1));
+    assert_eq!(env.task_state(&t1).fee, 1_000_000);
 }

@@ -200,6 +200,17 @@ fn withdraw_of_someone_elses_stake_fails() {
 }
 
 #[test]
+fn withdraw_without_signature_fails() {
+    let mut env = Env::new(Flavor::Token);
+    let u = env.staked_user(STAKE);
+    env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
+    env.warp(86_400);
+    let mut ix = ix::withdraw_stake(&env.market, &u.pubkey(), &env.stake_wallet(&u.pubkey()));
+    ix.accounts[0].is_signer = false;
+    env.fails_anchor(ix, &[], Anchor::AccountNotSigner);
+}
+
+#[test]
 fn withdraw_while_paused_ok() {
     let mut env = Env::new(Flavor::Token);
     let u = env.staked_user(STAKE);

@@ -109,9 +109,9 @@ pub mod ilm {
     }
 
     /// The employer accepts a submission and the contributor is paid at once.
-    #[access_control(ctx.accounts.validate())]
-    pub fn approve_work(ctx: Context<ApproveWork>) -> Result<()> {
-        ApproveWork::handler(ctx)
+    #[access_control(ctx.accounts.validate_approve())]
+    pub fn approve_work(ctx: Context<PayWork>) -> Result<()> {
+        PayWork::approve(ctx)
     }
 
     /// The employer refuses a submission with a reason hash; the bond is unlocked.
@@ -121,9 +121,9 @@ pub mod ilm {
     }
 
     /// Anyone, once review_secs passed since submission without a decision: pays as if approved.
-    #[access_control(ctx.accounts.validate())]
-    pub fn settle_work(ctx: Context<SettleWork>) -> Result<()> {
-        SettleWork::handler(ctx)
+    #[access_control(ctx.accounts.validate_settle())]
+    pub fn settle_work(ctx: Context<PayWork>) -> Result<()> {
+        PayWork::settle(ctx)
     }
 
     /// Returns a claim's rent to its contributor after the task is closed.

@@ -92,7 +92,11 @@ fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
     let to = env.wallet(&e.pubkey());
     cu.insert(
         "settle_work (pays)",
-        env.ok(ix::settle_work(&t, &e.pubkey(), &to), &[]).cu,
+        env.ok(
+            ix::settle_work(&t, &e.pubkey(), &to, &env.payer.pubkey()),
+            &[],
+        )
+        .cu,
     );
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     cu.insert(

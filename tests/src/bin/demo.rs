@@ -47,7 +47,12 @@ fn main() {
     ));
     env.warp(86_400);
     let to = env.wallet(&carol.pubkey());
-    let cu = env.ok(ix::settle_work(&t, &carol.pubkey(), &to), &[]).cu;
+    let cu = env
+        .ok(
+            ix::settle_work(&t, &carol.pubkey(), &to, &env.payer.pubkey()),
+            &[],
+        )
+        .cu;
     steps.push(("review window over: anyone settles carol".into(), cu));
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     let cu = env.ok(ix::collect_fees(&t, &fee_token), &[]).cu;

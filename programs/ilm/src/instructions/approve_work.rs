@@ -1,25 +1,19 @@
 use crate::error::IlmError;
-use crate::instructions::settle_work::*;
+use crate::instructions::pay_work::PayWork;
 use anchor_lang::prelude::*;
 
 /// The employer accepts a submission; the contributor is paid in the same instruction.
-#[derive(Accounts)]
-pub struct ApproveWork<'info> {
-    pub employer: Signer<'info>,
-    pub work: SettleWork<'info>,
-}
-
-impl ApproveWork<'_> {
-    pub fn validate(&self) -> Result<()> {
+impl PayWork<'_> {
+    pub fn validate_approve(&self) -> Result<()> {
         require_keys_eq!(
-            self.work.task.employer,
-            self.employer.key(),
+            self.task.employer,
+            self.caller.key(),
             IlmError::NotTaskEmployer
         );
-        self.work.claim.require_submitted()
+        self.claim.require_submitted()
     }
 
-    pub fn handler(ctx: Context<Self>) -> Result<()> {
-        ctx.accounts.work.pay(false)
+    pub fn approve(ctx: Context<Self>) -> Result<()> {
+        ctx.accounts.pay(false)
     }
 }
