@@ -459,6 +459,17 @@ impl Env {
     }
 }
 
+/// A market, an employer's default task, and a contributor (150 tokens
+/// staked) holding a lease on it: where most instruction tests start.
+pub fn leased(flavor: Flavor) -> (Env, Keypair, TaskKeys, Keypair) {
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let t = env.create_task(&employer, default_task(0));
+    let u = env.staked_user(150_000_000);
+    env.claim(&t, &u);
+    (env, employer, t, u)
+}
+
 /// A mint at a fixed address (so PDA bumps and compute units repeat run to
 /// run), decimals `DECIMALS`, mint authority `payer`.
 fn create_mint(svm: &mut LiteSVM, payer: &Keypair, seed: [u8; 32], program: &Pubkey) -> Pubkey {

@@ -42,11 +42,7 @@ fn lease_never_runs_past_the_deadline() {
 
 #[test]
 fn double_claim_fails() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, _, t, u) = leased(Flavor::Token);
     // the claim PDA exists: the system program refuses to create it again
     env.fails_with_error(
         ix::claim_task(&t, &u.pubkey()),
@@ -145,11 +141,7 @@ fn claim_checks_stake_and_qualification() {
 
 #[test]
 fn claim_refused_for_high_rejection_rate() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, employer, t, u) = leased(Flavor::Token);
     env.submit(&t, &u);
     env.ok(ix::reject_work(&t, &u.pubkey(), [1; 32]), &[&employer]);
     let mut args = default_task(1);
@@ -230,11 +222,7 @@ fn claim_checks_task_state_and_roles() {
 
 #[test]
 fn abandon_claim_ok_frees_slot_without_slash() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, _, t, u) = leased(Flavor::Token);
     env.ok(ix::abandon_claim(&t, &u.pubkey()), &[&u]);
     let s = env.stake_state(&u.pubkey());
     assert_eq!((s.amount, s.locked, s.abandoned), (STAKE, 0, 1));
@@ -247,11 +235,7 @@ fn abandon_claim_ok_frees_slot_without_slash() {
 
 #[test]
 fn abandon_claim_checks() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, _, t, u) = leased(Flavor::Token);
     // someone else cannot abandon it
     let other = env.staked_user(STAKE);
     let ix = swap(
@@ -302,11 +286,7 @@ fn expire_claim_ok_slashes_to_employer() {
 
 #[test]
 fn expire_claim_checks() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, employer, t, u) = leased(Flavor::Token);
     let to = env.stake_wallet(&employer.pubkey());
     env.warp(3_599);
     env.fails(
@@ -357,11 +337,7 @@ fn expire_claim_checks() {
 
 #[test]
 fn submitted_work_cannot_be_expired() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, employer, t, u) = leased(Flavor::Token);
     env.submit(&t, &u);
     env.warp(3_600);
     let to = env.stake_wallet(&employer.pubkey());

@@ -144,11 +144,7 @@ fn lifecycle_with_token_2022() {
 
 #[test]
 fn settled_claims_stay_paid_once() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, employer, t, u) = leased(Flavor::Token);
     env.submit(&t, &u);
     env.approve(&t, &employer, &u.pubkey());
     assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Paid);

@@ -8,23 +8,6 @@ use solana_signer::Signer;
 const STAKE: u64 = 150_000_000;
 const REWARD: u64 = 10_000_000;
 
-/// A task with one leased claim.
-fn leased(
-    flavor: Flavor,
-) -> (
-    Env,
-    solana_keypair::Keypair,
-    ilm_client::ix::TaskKeys,
-    solana_keypair::Keypair,
-) {
-    let mut env = Env::new(flavor);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
-    (env, employer, t, u)
-}
-
 #[test]
 fn submit_work_ok() {
     let (mut env, _, t, u) = leased(Flavor::Token);

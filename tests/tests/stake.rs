@@ -148,11 +148,7 @@ fn unstake_zero_fails() {
 
 #[test]
 fn unstake_of_locked_bond_fails() {
-    let mut env = Env::new(Flavor::Token);
-    let employer = env.user();
-    let t = env.create_task(&employer, default_task(0));
-    let u = env.staked_user(STAKE);
-    env.claim(&t, &u);
+    let (mut env, _, _, u) = leased(Flavor::Token);
     let bond = default_task(0).bond;
     // the bond is locked: only STAKE - bond may be requested
     env.fails(

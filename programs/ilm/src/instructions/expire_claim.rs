@@ -19,14 +19,12 @@ pub struct ExpireClaim<'info> {
     pub claim: Box<Account<'info, Claim>>,
     #[account(
         mut,
-        constraint = stake.market == task.market && stake.contributor == claim.contributor
-            @ IlmError::StakeMismatch,
+        constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,
     #[account(
         mut,
-        constraint = employer_record.market == task.market && employer_record.employer == task.employer
-            @ IlmError::EmployerMismatch,
+        constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
     #[account(address = market.stake_mint, mint::token_program = token_program)]

@@ -15,8 +15,7 @@ pub struct PayWork<'info> {
     pub caller: Signer<'info>,
     #[account(
         mut,
-        constraint = employer_record.market == task.market && employer_record.employer == task.employer
-            @ IlmError::EmployerMismatch,
+        constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
     #[account(mut, has_one = mint, has_one = vault)]
@@ -25,8 +24,7 @@ pub struct PayWork<'info> {
     pub claim: Box<Account<'info, Claim>>,
     #[account(
         mut,
-        constraint = stake.market == task.market && stake.contributor == claim.contributor
-            @ IlmError::StakeMismatch,
+        constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]

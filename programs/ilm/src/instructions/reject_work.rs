@@ -11,8 +11,7 @@ pub struct RejectWork<'info> {
     pub employer: Signer<'info>,
     #[account(
         mut,
-        constraint = employer_record.market == task.market && employer_record.employer == task.employer
-            @ IlmError::EmployerMismatch,
+        constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
     #[account(mut, has_one = employer @ IlmError::NotTaskEmployer)]
@@ -21,8 +20,7 @@ pub struct RejectWork<'info> {
     pub claim: Box<Account<'info, Claim>>,
     #[account(
         mut,
-        constraint = stake.market == task.market && stake.contributor == claim.contributor
-            @ IlmError::StakeMismatch,
+        constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,
 }

@@ -1,3 +1,4 @@
+use crate::state::Task;
 use anchor_lang::prelude::*;
 
 /// An employer's public record in one market, read by contributors before
@@ -17,4 +18,11 @@ pub struct Employer {
     /// Leases that expired on this employer's tasks.
     pub leases_expired: u64,
     pub bump: u8,
+}
+
+impl Employer {
+    /// True when this is the record of `task`'s employer in `task`'s market.
+    pub fn records(&self, task: &Task) -> bool {
+        self.market == task.market && self.employer == task.employer
+    }
 }

@@ -35,6 +35,11 @@ pub struct Stake {
 }
 
 impl Stake {
+    /// True when this is the stake of `claim`'s contributor in `task`'s market.
+    pub fn backs(&self, task: &crate::state::Task, claim: &crate::state::Claim) -> bool {
+        self.market == task.market && self.contributor == claim.contributor
+    }
+
     /// Stake neither locked as bonds nor requested for withdrawal.
     pub fn free(&self) -> u64 {
         self.amount
