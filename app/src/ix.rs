@@ -5,9 +5,13 @@ use crate::pda;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
-use ilm::instructions::{CreateMarketArgs, CreateTaskArgs, UpdateMarketArgs};
+use ilm::instructions::{CreateMarketArgs, CreateTaskArgs, SubmitAttestedArgs, UpdateMarketArgs};
 use ilm::state::MarketParams;
 use ilm::{accounts as acc, instruction as data};
+
+/// The instructions sysvar.
+pub const INSTRUCTIONS_SYSVAR: Pubkey =
+    anchor_lang::pubkey!("Sysvar1nstructions1111111111111111111111111");
 
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction {
@@ -398,5 +402,147 @@ pub fn close_claim(task: &Pubkey, contributor: &Pubkey) -> Instruction {
             contributor: *contributor,
         },
         data::CloseClaim {},
+    )
+}
+
+/// `commit_answer`: the commitment from [`crate::answer::commitment`].
+pub fn commit_answer(t: &TaskKeys, contributor: &Pubkey, commitment: [u8; 32]) -> Instruction {
+    build(
+        acc::CommitAnswer {
+            contributor: *contributor,
+            task: t.task,
+            claim: t.claim(contributor),
+        },
+        data::CommitAnswer { commitment },
+    )
+}
+
+/// `reveal_answer`: pays `contributor_token` if `answer` is the task's known answer.
+pub fn reveal_answer(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+    answer: Vec<u8>,
+    salt: [u8; 32],
+) -> Instruction {
+    build(
+        acc::RevealAnswer {
+            contributor: *contributor,
+            task: t.task,
+            claim: t.claim(contributor),
+            stake: t.stake(contributor),
+            mint: t.mint,
+            vault: t.vault,
+            contributor_token: *contributor_token,
+            token_program: t.token_program,
+        },
+        data::RevealAnswer { answer, salt },
+    )
+}
+
+/// `submit_attested`: send right after the precompile instruction from
+/// [`crate::attest::precompile_instruction`].
+pub fn submit_attested(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    contributor_token: &Pubkey,
+    args: SubmitAttestedArgs,
+) -> Instruction {
+    build(
+        acc::SubmitAttested {
+            market: t.market,
+            task: t.task,
+            claim: t.claim(contributor),
+            stake: t.stake(contributor),
+            mint: t.mint,
+            vault: t.vault,
+            contributor_token: *contributor_token,
+            instructions: INSTRUCTIONS_SYSVAR,
+            token_program: t.token_program,
+        },
+        data::SubmitAttested { args },
+    )
+}
+
+/// `publish_root`: the root, leaf count and total of a [`crate::merkle::Tree`].
+pub fn publish_root(t: &TaskKeys, root: [u8; 32], leaf_count: u32, total: u64) -> Instruction {
+    build(
+        acc::PublishRoot {
+            employer: t.employer,
+            task: t.task,
+        },
+        data::PublishRoot {
+            root,
+            leaf_count,
+            total,
+        },
+    )
+}
+
+/// `init_bitmap`: `payer` pays the shard's rent.
+pub fn init_bitmap(t: &TaskKeys, payer: &Pubkey, shard: u16) -> Instruction {
+    build(
+        acc::InitBitmap {
+            payer: *payer,
+            task: t.task,
+            bitmap: pda::bitmap(&t.task, shard).0,
+            system_program: system_program::ID,
+        },
+        data::InitBitmap { shard },
+    )
+}
+
+/// `claim_merkle`: pays leaf `index` to `recipient_token` (owned by `recipient`).
+pub fn claim_merkle(
+    t: &TaskKeys,
+    index: u32,
+    recipient: &Pubkey,
+    recipient_token: &Pubkey,
+    amount: u64,
+    proof: Vec<[u8; 32]>,
+) -> Instruction {
+    let shard = (index / ilm::constants::LEAVES_PER_SHARD) as u16;
+    build(
+        acc::ClaimMerkle {
+            task: t.task,
+            bitmap: pda::bitmap(&t.task, shard).0,
+            mint: t.mint,
+            vault: t.vault,
+            recipient_token: *recipient_token,
+            token_program: t.token_program,
+        },
+        data::ClaimMerkle {
+            index,
+            recipient: *recipient,
+            amount,
+            proof,
+        },
+    )
+}
+
+/// `clawback`: what no leaf claimed goes back to `employer_token`.
+pub fn clawback(t: &TaskKeys, employer_token: &Pubkey) -> Instruction {
+    build(
+        acc::Clawback {
+            employer: t.employer,
+            task: t.task,
+            mint: t.mint,
+            vault: t.vault,
+            employer_token: *employer_token,
+            token_program: t.token_program,
+        },
+        data::Clawback {},
+    )
+}
+
+/// `close_bitmap`: rent back to `payer` once the task is closed.
+pub fn close_bitmap(task: &Pubkey, shard: u16, payer: &Pubkey) -> Instruction {
+    build(
+        acc::CloseBitmap {
+            bitmap: pda::bitmap(task, shard).0,
+            task: *task,
+            payer: *payer,
+        },
+        data::CloseBitmap {},
     )
 }

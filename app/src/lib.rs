@@ -1,8 +1,12 @@
 //! Rust client for the ilm program: PDA helpers mirroring the program's seeds,
-//! typed instruction builders and account decoding. It builds on the program
+//! typed instruction builders, account decoding, answer commitments,
+//! attestation signing and Merkle payout trees. It builds on the program
 //! crate itself (`no-entrypoint`), so account layouts and arguments never drift.
 pub mod accounts;
+pub mod answer;
+pub mod attest;
 pub mod ix;
+pub mod merkle;
 pub mod pda;
 
 pub use ilm;

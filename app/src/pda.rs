@@ -45,3 +45,8 @@ pub fn claim(task: &Pubkey, contributor: &Pubkey) -> (Pubkey, u8) {
 pub fn employer(market: &Pubkey, employer: &Pubkey) -> (Pubkey, u8) {
     find(&[EMPLOYER_SEED, market.as_ref(), employer.as_ref()])
 }
+
+/// `["bitmap", task, shard u16 LE]`
+pub fn bitmap(task: &Pubkey, shard: u16) -> (Pubkey, u8) {
+    find(&[BITMAP_SEED, task.as_ref(), &shard.to_le_bytes()])
+}

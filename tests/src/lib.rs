@@ -138,10 +138,23 @@ impl Env {
     pub fn new(flavor: Flavor) -> Env {
         let mut env = Env::without_market(flavor);
         let params = default_params(env.fee_owner.pubkey());
-        let create = ix::create_market(&env.market, params);
-        let authority = env.authority.insecure_clone();
-        env.send(&[create], &[&authority]).expect("create_market");
+        env.open_market(params);
         env
+    }
+
+    /// Like [`Env::new`] with the market parameters `change` makes.
+    pub fn with_params(flavor: Flavor, change: impl FnOnce(&mut MarketParams)) -> Env {
+        let mut env = Env::without_market(flavor);
+        let mut params = default_params(env.fee_owner.pubkey());
+        change(&mut params);
+        env.open_market(params);
+        env
+    }
+
+    fn open_market(&mut self, params: MarketParams) {
+        let create = ix::create_market(&self.market, params);
+        let authority = self.authority.insecure_clone();
+        self.send(&[create], &[&authority]).expect("create_market");
     }
 
     /// Like [`Env::new`] but the market is not created yet.

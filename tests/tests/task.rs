@@ -51,18 +51,26 @@ fn create_task_ok_escrows_in_full() {
 }
 
 #[test]
-fn create_task_with_disabled_verifier_fails() {
+fn create_task_with_invalid_verifier_parameters_fails() {
     let mut env = Env::new(Flavor::Token);
     for verifier in [
+        // no answer hash
         Verifier::Preimage {
-            answer_hash: [1; 32],
+            answer_hash: [0; 32],
         },
+        // the default market has no attesters
         Verifier::Attested,
-        Verifier::Merkle,
+        // a root is published later, not at creation
+        Verifier::Merkle {
+            root: [1; 32],
+            leaf_count: 1,
+            total: 1,
+            claimed: 0,
+        },
     ] {
         let mut args = default_task(0);
         args.verifier = verifier;
-        create_fails(&mut env, args, IlmError::VerifierNotEnabled);
+        create_fails(&mut env, args, IlmError::InvalidVerifier);
     }
 }
 

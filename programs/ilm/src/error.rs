@@ -24,8 +24,8 @@ pub enum IlmError {
     NoUnstakeRequest,
     #[msg("Unstake cooldown not over: wait until requested_at + unstake_cooldown_secs")]
     CooldownActive,
-    #[msg("This verifier is not enabled yet: create the task with the Review verifier")]
-    VerifierNotEnabled,
+    #[msg("Verifier parameters invalid: Preimage needs a non-zero answer_hash, Attested a market with attesters, Merkle starts empty (publish_root fills it)")]
+    InvalidVerifier,
     #[msg("Task id must equal the employer's tasks_posted counter (next id in sequence)")]
     UnexpectedTaskId,
     #[msg("Deadline must be in the future")]
@@ -76,4 +76,44 @@ pub enum IlmError {
     EmployerMismatch,
     #[msg("The claim's task still exists: claims close only after their task is closed")]
     TaskStillOpen,
+    #[msg("Answer longer than 512 bytes")]
+    AnswerTooLong,
+    #[msg("Reveal does not match the commitment: wrong answer or salt, or someone else's commitment")]
+    WrongCommitment,
+    #[msg("Wrong answer: its hash differs from the task's answer_hash")]
+    WrongAnswer,
+    #[msg("Reveal in the commit slot: reveal at least one slot after committing")]
+    RevealTooEarly,
+    #[msg("No ed25519 precompile instruction right before this one: add the attesters' signatures")]
+    MissingAttestation,
+    #[msg("Malformed or spoofed ed25519 instruction: every offset must point inside it (indices u16::MAX)")]
+    InvalidAttestation,
+    #[msg("An attester signed a different message (program, market, task, contributor, units, result or expiry)")]
+    AttestationMessageMismatch,
+    #[msg("Signer is not in the market's attester set")]
+    UnknownAttester,
+    #[msg("The same attester signed twice")]
+    DuplicateAttester,
+    #[msg("Too few attester signatures for the market's threshold")]
+    AttestationThresholdNotMet,
+    #[msg("Attestation expired: ask the attesters for a fresh one")]
+    AttestationExpired,
+    #[msg("Cumulative units must exceed the units already paid")]
+    StaleAttestation,
+    #[msg("Merkle root already published")]
+    RootAlreadyPublished,
+    #[msg("No Merkle root published yet")]
+    RootNotPublished,
+    #[msg("Merkle total exceeds what the task escrowed")]
+    MerkleTotalTooLarge,
+    #[msg("Leaf index outside the tree (index >= leaf_count)")]
+    LeafIndexOutOfRange,
+    #[msg("Bitmap shard does not cover this leaf index")]
+    WrongShard,
+    #[msg("Invalid Merkle proof for this index, recipient and amount")]
+    InvalidProof,
+    #[msg("Leaf already paid")]
+    AlreadyClaimed,
+    #[msg("Clawback only after the task deadline")]
+    ClawbackTooEarly,
 }

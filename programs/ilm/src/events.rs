@@ -113,10 +113,10 @@ pub struct WorkSubmitted {
 pub struct WorkPaid {
     pub task: Pubkey,
     pub contributor: Pubkey,
+    /// Completions paid (units for an Attested task, else 1).
+    pub units: u32,
     pub amount: u64,
     pub fee: u64,
-    /// True when paid by `settle_work` after the employer stayed silent.
-    pub auto_settled: bool,
 }
 
 #[event]
@@ -130,4 +130,46 @@ pub struct WorkRejected {
 pub struct ClaimClosed {
     pub claim: Pubkey,
     pub contributor: Pubkey,
+}
+
+#[event]
+pub struct AnswerCommitted {
+    pub task: Pubkey,
+    pub contributor: Pubkey,
+    pub commitment: [u8; 32],
+}
+
+#[event]
+pub struct RootPublished {
+    pub task: Pubkey,
+    pub root: [u8; 32],
+    pub leaf_count: u32,
+    pub total: u64,
+}
+
+#[event]
+pub struct BitmapInitialized {
+    pub task: Pubkey,
+    pub shard: u16,
+    pub leaves: u32,
+}
+
+#[event]
+pub struct LeafClaimed {
+    pub task: Pubkey,
+    pub index: u32,
+    pub recipient: Pubkey,
+    pub amount: u64,
+}
+
+#[event]
+pub struct ClawedBack {
+    pub task: Pubkey,
+    pub refunded: u64,
+}
+
+#[event]
+pub struct BitmapClosed {
+    pub bitmap: Pubkey,
+    pub payer: Pubkey,
 }

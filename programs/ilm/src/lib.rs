@@ -131,4 +131,58 @@ pub mod ilm {
     pub fn close_claim(ctx: Context<CloseClaim>) -> Result<()> {
         CloseClaim::handler(ctx)
     }
+
+    /// Preimage: commits to an answer (bound to task and contributor) on a leased claim.
+    #[access_control(ctx.accounts.validate())]
+    pub fn commit_answer(ctx: Context<CommitAnswer>, commitment: [u8; 32]) -> Result<()> {
+        CommitAnswer::handler(ctx, commitment)
+    }
+
+    /// Preimage: reveals the committed answer at least one slot later; pays if it is the known answer.
+    #[access_control(ctx.accounts.validate(&answer, &salt))]
+    pub fn reveal_answer(ctx: Context<RevealAnswer>, answer: Vec<u8>, salt: [u8; 32]) -> Result<()> {
+        RevealAnswer::handler(ctx)
+    }
+
+    /// Attested: pays units attested by m-of-n ed25519 signatures in the preceding precompile instruction.
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn submit_attested(ctx: Context<SubmitAttested>, args: SubmitAttestedArgs) -> Result<()> {
+        SubmitAttested::handler(ctx, args)
+    }
+
+    /// Merkle: the employer commits the root of an epoch's payouts (escrow must cover total + fee).
+    #[access_control(ctx.accounts.validate(&root, leaf_count, total))]
+    pub fn publish_root(ctx: Context<PublishRoot>, root: [u8; 32], leaf_count: u32, total: u64) -> Result<()> {
+        PublishRoot::handler(ctx, root, leaf_count, total)
+    }
+
+    /// Merkle: opens the bitmap shard for leaves shard * 65,536 onwards.
+    #[access_control(ctx.accounts.validate(shard))]
+    pub fn init_bitmap(ctx: Context<InitBitmap>, shard: u16) -> Result<()> {
+        InitBitmap::handler(ctx, shard)
+    }
+
+    /// Merkle: anyone pays one leaf to the recipient it names, once.
+    #[access_control(ctx.accounts.validate(index, &recipient, amount, &proof))]
+    pub fn claim_merkle(
+        ctx: Context<ClaimMerkle>,
+        index: u32,
+        recipient: Pubkey,
+        amount: u64,
+        proof: Vec<[u8; 32]>,
+    ) -> Result<()> {
+        ClaimMerkle::handler(ctx, index, recipient, amount)
+    }
+
+    /// Merkle: after the deadline the employer takes back what no leaf claimed.
+    #[access_control(ctx.accounts.validate())]
+    pub fn clawback(ctx: Context<Clawback>) -> Result<()> {
+        Clawback::handler(ctx)
+    }
+
+    /// Merkle: returns a bitmap shard's rent to its payer after the task is closed.
+    #[access_control(ctx.accounts.validate())]
+    pub fn close_bitmap(ctx: Context<CloseBitmap>) -> Result<()> {
+        CloseBitmap::handler(ctx)
+    }
 }

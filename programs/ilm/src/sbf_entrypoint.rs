@@ -87,4 +87,12 @@ dispatch! {
     reject_work => RejectWork,
     settle_work => SettleWork,
     close_claim => CloseClaim,
+    commit_answer => CommitAnswer,
+    reveal_answer => RevealAnswer,
+    submit_attested => SubmitAttested,
+    publish_root => PublishRoot,
+    init_bitmap => InitBitmap,
+    claim_merkle => ClaimMerkle,
+    clawback => Clawback,
+    close_bitmap => CloseBitmap,
 }

@@ -2,7 +2,7 @@ use crate::constants::CLAIM_SEED;
 use crate::error::IlmError;
 use crate::events::TaskClaimed;
 use crate::instructions::shared::now;
-use crate::state::{Claim, ClaimStatus, Market, Stake, Task};
+use crate::state::{Claim, ClaimStatus, Market, Stake, Task, Verifier};
 use anchor_lang::prelude::*;
 
 /// Takes a lease on one completion slot. The claim PDA makes a second claim
@@ -32,6 +32,10 @@ impl ClaimTask<'_> {
     pub fn validate(&self) -> Result<()> {
         let (market, task, stake) = (&self.market, &self.task, &self.stake);
         market.require_active()?;
+        require!(
+            !matches!(task.verifier, Verifier::Merkle { .. }),
+            IlmError::WrongVerifier
+        );
         task.require_open()?;
         task.require_before_deadline(now()?)?;
         require_keys_neq!(self.contributor.key(), task.employer, IlmError::SelfDealing);

@@ -18,13 +18,18 @@ pub struct CloseClaim<'info> {
     pub contributor: UncheckedAccount<'info>,
 }
 
+/// Refuses while `task` still exists.
+pub fn require_closed(task: &UncheckedAccount) -> Result<()> {
+    require!(
+        task.data_is_empty() && task.owner == &System::id(),
+        IlmError::TaskStillOpen
+    );
+    Ok(())
+}
+
 impl CloseClaim<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(
-            self.task.data_is_empty() && self.task.owner == &System::id(),
-            IlmError::TaskStillOpen
-        );
-        Ok(())
+        require_closed(&self.task)
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {

@@ -68,10 +68,18 @@ pub struct CreateTask<'info> {
 impl CreateTask<'_> {
     pub fn validate(&self, args: &CreateTaskArgs) -> Result<()> {
         self.market.require_active()?;
-        require!(
-            args.verifier == Verifier::Review,
-            IlmError::VerifierNotEnabled
-        );
+        let verifier_ok = match args.verifier {
+            Verifier::Review => true,
+            Verifier::Preimage { answer_hash } => answer_hash != [0; 32],
+            Verifier::Attested => self.market.attester_threshold > 0,
+            Verifier::Merkle {
+                root,
+                leaf_count,
+                total,
+                claimed,
+            } => root == [0; 32] && leaf_count == 0 && total == 0 && claimed == 0,
+        };
+        require!(verifier_ok, IlmError::InvalidVerifier);
         require!(
             args.task_id == self.employer_record.tasks_posted,
             IlmError::UnexpectedTaskId
@@ -112,6 +120,7 @@ impl CreateTask<'_> {
         task.vault = a.vault.key();
         task.reward = args.reward;
         task.fee = Task::fee_for(args.reward, a.market.fee_bps);
+        task.fee_bps = a.market.fee_bps;
         task.max_completions = args.max_completions;
         task.completions = 0;
         task.active = 0;

@@ -51,7 +51,6 @@ impl PayWork<'_> {
         } else {
             record.approved = record.approved.saturating_add(1);
         }
-        let reward = self.task.reward;
         Payout {
             task: &mut self.task,
             claim: &mut self.claim,
@@ -61,6 +60,6 @@ impl PayWork<'_> {
             to: &self.contributor_token,
             token_program: &self.token_program,
         }
-        .pay(reward, auto_settled)
+        .pay_claim()
     }
 }

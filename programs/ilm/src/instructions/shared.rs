@@ -2,6 +2,7 @@
 //! check, one payout. Instruction files never repeat them.
 use crate::constants::{MARKET_SEED, TASK_SEED};
 use crate::events::WorkPaid;
+use crate::math::mul;
 use crate::state::{Claim, ClaimStatus, Market, Stake, Task};
 use crate::verify::mint_extensions::check_mint_extensions;
 use anchor_lang::prelude::*;
@@ -88,9 +89,10 @@ pub struct Payout<'a, 'info> {
 }
 
 impl Payout<'_, '_> {
-    /// Pays `amount` from the task vault to the contributor, turns the claim's
-    /// slot into a completion, accrues the fee and releases the bond.
-    pub fn pay(self, amount: u64, auto_settled: bool) -> Result<()> {
+    /// Pays `units` completions from the task vault to the contributor and
+    /// records them (fees stay in the vault as owed); returns the amount paid.
+    pub fn pay_units(&mut self, units: u32) -> Result<u64> {
+        let amount = mul(self.task.reward, u64::from(units))?;
         let task_info = self.task.to_account_info();
         self.task.with_signer(|seeds| {
             transfer(
@@ -103,16 +105,24 @@ impl Payout<'_, '_> {
                 amount,
             )
         })?;
-        self.task.complete_slot()?;
-        self.stake.record_paid(self.claim.bond, amount)?;
-        self.claim.status = ClaimStatus::Paid;
+        self.task.complete_units(units)?;
         emit!(WorkPaid {
             task: self.task.key(),
             contributor: self.claim.contributor,
+            units,
             amount,
-            fee: self.task.fee,
-            auto_settled,
+            fee: mul(self.task.fee, u64::from(units))?,
         });
+        Ok(amount)
+    }
+
+    /// Pays one completion for the claim's slot and closes the claim as Paid:
+    /// the bond is released and the contributor's record updated.
+    pub fn pay_claim(mut self) -> Result<()> {
+        self.task.release_slot()?;
+        let amount = self.pay_units(1)?;
+        self.stake.record_paid(self.claim.bond, amount)?;
+        self.claim.status = ClaimStatus::Paid;
         Ok(())
     }
 }

@@ -32,6 +32,8 @@ pub struct Claim {
     pub lease_expires_at: i64,
     /// Preimage verifier: commitment to the answer.
     pub commitment: [u8; 32],
+    /// Preimage verifier: slot of the commitment (the reveal must come later).
+    pub committed_slot: u64,
     /// Hash of the delivered work.
     pub result_hash: [u8; 32],
     pub submitted_at: i64,

@@ -4,18 +4,25 @@ use anchor_lang::prelude::*;
 
 use crate::constants::MAX_SPEC_URI_LEN;
 
-/// How a task's work is proven. Only `Review` is enabled until the
-/// deterministic verifiers land (issue #4); the others are refused at creation.
+/// How a task's work is proven.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum Verifier {
     /// Human judgment: the employer approves or rejects; silence past `review_secs` pays.
     Review,
     /// Known answer: `answer_hash = sha256(tag || task || answer)`, commit-reveal.
     Preimage { answer_hash: [u8; 32] },
-    /// m-of-n ed25519 attestations of cumulative units; `reward` is per unit.
+    /// m-of-n ed25519 attestations of cumulative units; `reward` is per unit
+    /// and `max_completions` the funded number of units.
     Attested,
-    /// One Merkle root over (index, recipient, amount) leaves, paid by a bitmap.
-    Merkle,
+    /// One Merkle root over (index, recipient, amount) leaves, paid by a
+    /// bitmap; `reward x max_completions` is the budget the root may spend.
+    /// Created empty; `publish_root` fills it in.
+    Merkle {
+        root: [u8; 32],
+        leaf_count: u32,
+        total: u64,
+        claimed: u64,
+    },
 }
 
 /// Who may take a task: a minimum track record.
@@ -55,6 +62,8 @@ pub struct Task {
     pub reward: u64,
     /// Protocol fee per completion (from the market's fee_bps at creation).
     pub fee: u64,
+    /// The market's fee_bps at creation (Merkle payouts accrue it per leaf).
+    pub fee_bps: u16,
     /// Completion slots funded so far.
     pub max_completions: u32,
     /// Slots paid.
@@ -114,11 +123,7 @@ impl Task {
 
     /// Takes a free slot for a new lease.
     pub fn take_slot(&mut self) -> Result<()> {
-        let taken = self
-            .completions
-            .checked_add(self.active)
-            .ok_or_else(|| error!(IlmError::MathOverflow))?;
-        require!(taken < self.max_completions, IlmError::NoFreeSlot);
+        require!(self.free_slots() > 0, IlmError::NoFreeSlot);
         self.active += 1;
         Ok(())
     }
@@ -135,9 +140,24 @@ impl Task {
     /// Turns a live slot into a paid completion; the fee stays in the vault as owed.
     pub fn complete_slot(&mut self) -> Result<()> {
         self.release_slot()?;
-        self.completions += 1;
-        self.fees_owed = add(self.fees_owed, self.fee)?;
+        self.complete_units(1)
+    }
+
+    /// Records `units` paid completions and their fees.
+    pub fn complete_units(&mut self, units: u32) -> Result<()> {
+        self.completions = self
+            .completions
+            .checked_add(units)
+            .ok_or_else(|| error!(IlmError::MathOverflow))?;
+        self.fees_owed = add(self.fees_owed, mul(self.fee, u64::from(units))?)?;
         Ok(())
+    }
+
+    /// Completion slots neither paid nor held by a live claim.
+    pub fn free_slots(&self) -> u32 {
+        self.max_completions
+            .saturating_sub(self.completions)
+            .saturating_sub(self.active)
     }
 
     /// Adds funded slots.

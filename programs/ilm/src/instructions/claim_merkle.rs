@@ -1,0 +1,96 @@
+use crate::constants::LEAVES_PER_SHARD;
+use crate::error::IlmError;
+use crate::events::LeafClaimed;
+use crate::instructions::shared::transfer;
+use crate::math::{add, bps_of};
+use crate::state::{Bitmap, Task, Verifier};
+use crate::verify::bitmap::set_once;
+use crate::verify::merkle::{leaf_hash, root_from_proof};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// Pays one leaf of a published tree to the recipient it names. Anyone may
+/// send it (the recipient, or a crank paying everyone): the money can only go
+/// to a token account the leaf's recipient owns, and only once.
+#[derive(Accounts)]
+#[instruction(index: u32, recipient: Pubkey)]
+pub struct ClaimMerkle<'info> {
+    #[account(mut, has_one = mint, has_one = vault)]
+    pub task: Box<Account<'info, Task>>,
+    #[account(mut, has_one = task)]
+    pub bitmap: Box<Account<'info, Bitmap>>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        token::mint = mint,
+        token::authority = recipient,
+        token::token_program = token_program,
+    )]
+    pub recipient_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl ClaimMerkle<'_> {
+    pub fn validate(&self, index: u32, recipient: &Pubkey, amount: u64, proof: &[[u8; 32]]) -> Result<()> {
+        self.task.require_open()?;
+        let Verifier::Merkle { root, leaf_count, .. } = self.task.verifier else {
+            return err!(IlmError::WrongVerifier);
+        };
+        require!(root != [0; 32], IlmError::RootNotPublished);
+        require!(index < leaf_count, IlmError::LeafIndexOutOfRange);
+        require!(
+            u32::from(self.bitmap.shard) == index / LEAVES_PER_SHARD,
+            IlmError::WrongShard
+        );
+        let leaf = leaf_hash(index, recipient, amount);
+        require!(
+            root_from_proof(leaf, index, proof) == Some(root),
+            IlmError::InvalidProof
+        );
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>, index: u32, recipient: Pubkey, amount: u64) -> Result<()> {
+        let a = ctx.accounts;
+        {
+            let info = a.bitmap.to_account_info();
+            let mut data = info.try_borrow_mut_data()?;
+            let bits = data
+                .get_mut(Bitmap::BITS_OFFSET..)
+                .ok_or(IlmError::WrongShard)?;
+            require!(
+                set_once(bits, index % LEAVES_PER_SHARD),
+                IlmError::AlreadyClaimed
+            );
+        }
+        let fee = bps_of(amount, a.task.fee_bps);
+        if let Verifier::Merkle { claimed, total, .. } = &mut a.task.verifier {
+            *claimed = add(*claimed, amount)?;
+            // A root only proves what the employer published; never pay past its total.
+            require!(*claimed <= *total, IlmError::InvalidProof);
+        }
+        a.task.fees_owed = add(a.task.fees_owed, fee)?;
+        let task_info = a.task.to_account_info();
+        a.task.with_signer(|seeds| {
+            transfer(
+                &a.token_program,
+                &a.vault,
+                &a.mint,
+                &a.recipient_token,
+                task_info,
+                seeds,
+                amount,
+            )
+        })?;
+        emit!(LeafClaimed {
+            task: a.task.key(),
+            index,
+            recipient,
+            amount,
+        });
+        Ok(())
+    }
+}

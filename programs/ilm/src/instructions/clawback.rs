@@ -1,0 +1,58 @@
+use crate::error::IlmError;
+use crate::events::ClawedBack;
+use crate::instructions::shared::{now, transfer};
+use crate::math::sub;
+use crate::state::{Task, TaskStatus, Verifier};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// After the deadline the employer takes back what no leaf claimed (fees owed
+/// stay for the fee owner); the task stops paying leaves and can be closed.
+#[derive(Accounts)]
+pub struct Clawback<'info> {
+    pub employer: Signer<'info>,
+    #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
+    pub task: Box<Account<'info, Task>>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl Clawback<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require!(
+            matches!(self.task.verifier, Verifier::Merkle { .. }),
+            IlmError::WrongVerifier
+        );
+        self.task.require_open()?;
+        require!(now()? >= self.task.deadline, IlmError::ClawbackTooEarly);
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        let refund = sub(a.vault.amount, a.task.fees_owed)?;
+        a.task.status = TaskStatus::Cancelled;
+        let task_info = a.task.to_account_info();
+        a.task.with_signer(|seeds| {
+            transfer(
+                &a.token_program,
+                &a.vault,
+                &a.mint,
+                &a.employer_token,
+                task_info,
+                seeds,
+                refund,
+            )
+        })?;
+        emit!(ClawedBack {
+            task: a.task.key(),
+            refunded: refund,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,75 @@
+use crate::constants::MAX_ANSWER_LEN;
+use crate::error::IlmError;
+use crate::instructions::shared::{now, Payout};
+use crate::state::{Claim, ClaimStatus, Stake, Task, Verifier};
+use crate::verify::answer::{answer_hash, commitment};
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
+
+/// Reveals a committed answer; if it is the task's known answer the
+/// contributor is paid in the same instruction.
+#[derive(Accounts)]
+pub struct RevealAnswer<'info> {
+    pub contributor: Signer<'info>,
+    #[account(mut, has_one = mint, has_one = vault)]
+    pub task: Box<Account<'info, Task>>,
+    #[account(mut, has_one = task, has_one = contributor)]
+    pub claim: Box<Account<'info, Claim>>,
+    #[account(mut, constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch)]
+    pub stake: Box<Account<'info, Stake>>,
+    #[account(mint::token_program = token_program)]
+    pub mint: Box<InterfaceAccount<'info, Mint>>,
+    #[account(mut)]
+    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(
+        mut,
+        token::mint = mint,
+        token::authority = contributor,
+        token::token_program = token_program,
+    )]
+    pub contributor_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub token_program: Interface<'info, TokenInterface>,
+}
+
+impl RevealAnswer<'_> {
+    pub fn validate(&self, answer: &[u8], salt: &[u8; 32]) -> Result<()> {
+        let Verifier::Preimage { answer_hash: expected } = self.task.verifier else {
+            return err!(IlmError::WrongVerifier);
+        };
+        let claim = &self.claim;
+        require!(
+            claim.status == ClaimStatus::Committed,
+            IlmError::InvalidClaimState
+        );
+        claim.require_working(now()?)?;
+        require!(
+            Clock::get()?.slot > claim.committed_slot,
+            IlmError::RevealTooEarly
+        );
+        require!(answer.len() <= MAX_ANSWER_LEN, IlmError::AnswerTooLong);
+        let task = self.task.key();
+        require!(
+            commitment(&task, &claim.contributor, answer, salt) == claim.commitment,
+            IlmError::WrongCommitment
+        );
+        require!(
+            answer_hash(&task, answer) == expected,
+            IlmError::WrongAnswer
+        );
+        Ok(())
+    }
+
+    pub fn handler(ctx: Context<Self>) -> Result<()> {
+        let a = ctx.accounts;
+        Payout {
+            task: &mut a.task,
+            claim: &mut a.claim,
+            stake: &mut a.stake,
+            vault: &a.vault,
+            mint: &a.mint,
+            to: &a.contributor_token,
+            token_program: &a.token_program,
+        }
+        .pay_claim()
+    }
+}
