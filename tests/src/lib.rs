@@ -298,20 +298,38 @@ impl Env {
     }
 
     /// Sends and asserts the given instruction error.
-    pub fn fails_with_error(
-        &mut self,
-        ix: Instruction,
-        signers: &[&Keypair],
-        want: InstructionError,
-    ) {
-        match self.send(&[ix], signers) {
+    pub fn fails_with_error(&mut self, ix: Instruction, signers: &[&Keypair], want: InstructionError) {
+        self.fails_at(&[ix], signers, 0, want);
+    }
+
+    /// Sends several instructions and asserts instruction `index` failed with `want`.
+    pub fn fails_at(&mut self, ixs: &[Instruction], signers: &[&Keypair], index: u8, want: InstructionError) {
+        match self.send(ixs, signers) {
             Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
             Err(Failed {
-                err: TransactionError::InstructionError(0, got),
+                err: TransactionError::InstructionError(at, got),
                 logs,
-            }) => assert_eq!(got, want, "logs:\n{}", logs.join("\n")),
+            }) => assert_eq!((at, got), (index, want), "logs:\n{}", logs.join("\n")),
             Err(f) => panic!("expected {want:?}, got {:?}\n{}", f.err, f.logs.join("\n")),
         }
+    }
+
+    /// Writes an initialized token account of `mint` owned by `owner` at
+    /// `key`, without a transaction: how the 50,000-recipient test gives every
+    /// recipient an account quickly.
+    pub fn raw_token_account(&mut self, key: Pubkey, owner: &Pubkey, mint: &Pubkey) {
+        let mut data = vec![0u8; 165];
+        data[..32].copy_from_slice(mint.as_ref());
+        data[32..64].copy_from_slice(owner.as_ref());
+        data[108] = 1; // AccountState::Initialized
+        let account = solana_account::Account {
+            lamports: self.svm.minimum_balance_for_rent_exemption(165),
+            data,
+            owner: self.flavor.program_id(),
+            executable: false,
+            rent_epoch: 0,
+        };
+        self.svm.set_account(key, account).expect("set token account");
     }
 
     /// Moves the clock forward by `secs` (and one slot).

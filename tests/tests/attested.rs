@@ -1,0 +1,228 @@
+//! submit_attested: DePIN work measured by m-of-n attesters, paid per unit.
+use ilm_client::attest::{precompile_instruction, Attestation, ED25519_PROGRAM};
+use ilm_client::ilm::instructions::SubmitAttestedArgs;
+use ilm_client::ix::{self, TaskKeys};
+use ilm_client::{ClaimStatus, IlmError, Verifier};
+use ilm_tests::*;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+const PER_UNIT: u64 = 1_000;
+const UNITS: u32 = 100;
+
+fn attester(i: u8) -> Keypair {
+    Keypair::new_from_array([200 + i; 32])
+}
+
+/// A market with attesters 0..n (threshold m), an Attested task of 100
+/// units at 1,000 base units each, and one leased claim.
+fn depin(m: u8, n: u8) -> (Env, TaskKeys, Keypair) {
+    let mut env = Env::with_params(Flavor::Token, |p| {
+        p.attesters = (0..n).map(|i| attester(i).pubkey()).collect();
+        p.attester_threshold = m;
+    });
+    let employer = env.user();
+    let mut args = default_task(0);
+    args.verifier = Verifier::Attested;
+    args.reward = PER_UNIT;
+    args.max_completions = UNITS;
+    let t = env.create_task(&employer, args);
+    let u = env.staked_user(150_000_000);
+    env.claim(&t, &u);
+    (env, t, u)
+}
+
+fn attestation(t: &TaskKeys, u: &Keypair, units: u64) -> Attestation {
+    Attestation {
+        market: t.market,
+        task: t.task,
+        contributor: u.pubkey(),
+        cumulative_units: units,
+        result_hash: [5; 32],
+        expires_at: T0 + 600,
+    }
+}
+
+fn args(a: &Attestation) -> SubmitAttestedArgs {
+    SubmitAttestedArgs {
+        cumulative_units: a.cumulative_units,
+        result_hash: a.result_hash,
+        expires_at: a.expires_at,
+    }
+}
+
+/// The precompile instruction signed by `signers` plus `submit_attested`.
+fn txn(env: &Env, t: &TaskKeys, u: &Keypair, a: &Attestation, signers: &[&Keypair]) -> [anchor_lang::solana_program::instruction::Instruction; 2] {
+    let sigs: Vec<_> = signers.iter().map(|k| a.sign(k)).collect();
+    [
+        precompile_instruction(&sigs, &a.message()),
+        ix::submit_attested(t, &u.pubkey(), &env.wallet(&u.pubkey()), args(a)),
+    ]
+}
+
+fn refused(env: &mut Env, ixs: &[anchor_lang::solana_program::instruction::Instruction], e: IlmError) {
+    env.fails_at(ixs, &[], 1, InstructionError::Custom(ilm_client::error_code(e)));
+}
+
+#[test]
+fn one_of_one_pays_units_and_only_new_units() {
+    let (mut env, t, u) = depin(1, 1);
+    let a = attestation(&t, &u, 30);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    env.send(&ixs, &[]).expect("30 units");
+    let wallet = env.wallet(&u.pubkey());
+    assert_eq!(env.balance(&wallet), STARTING_TOKENS + 30 * PER_UNIT);
+    let c = env.claim_state(&t, &u.pubkey());
+    assert_eq!((c.status, c.paid_units, c.bond), (ClaimStatus::Leased, 30, 0));
+    assert_eq!(env.stake_state(&u.pubkey()).locked, 0);
+    // cumulative 45 pays 15 more
+    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 45), &[&attester(0)]);
+    env.send(&ixs, &[]).expect("45 units");
+    assert_eq!(env.balance(&wallet), STARTING_TOKENS + 45 * PER_UNIT);
+    let task = env.task_state(&t);
+    assert_eq!((task.completions, task.active), (45, 1));
+    // replaying an old value pays nothing
+    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 45), &[&attester(0)]);
+    refused(&mut env, &ixs, IlmError::StaleAttestation);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    refused(&mut env, &ixs, IlmError::StaleAttestation);
+    env.assert_conserved(&[t.vault]);
+}
+
+#[test]
+fn two_of_three_pays() {
+    let (mut env, t, u) = depin(2, 3);
+    let a = attestation(&t, &u, 10);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(2), &attester(0)]);
+    env.send(&ixs, &[]).expect("2-of-3");
+    assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + 10 * PER_UNIT);
+}
+
+#[test]
+fn below_threshold_is_refused() {
+    let (mut env, t, u) = depin(2, 3);
+    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 10), &[&attester(1)]);
+    refused(&mut env, &ixs, IlmError::AttestationThresholdNotMet);
+}
+
+#[test]
+fn non_attester_and_duplicate_signers_are_refused() {
+    let (mut env, t, u) = depin(2, 3);
+    let a = attestation(&t, &u, 10);
+    let stranger = Keypair::new_from_array([99; 32]);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(0), &stranger]);
+    refused(&mut env, &ixs, IlmError::UnknownAttester);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(0), &attester(0)]);
+    refused(&mut env, &ixs, IlmError::DuplicateAttester);
+}
+
+#[test]
+fn messages_for_other_tasks_contributors_or_programs_are_refused() {
+    let (mut env, t, u) = depin(1, 1);
+    let other = env.user();
+    let signer = attester(0);
+    let good = attestation(&t, &u, 10);
+    for wrong in [
+        Attestation { task: t.market, ..good },
+        Attestation { contributor: other.pubkey(), ..good },
+        Attestation { market: t.task, ..good },
+    ] {
+        let sig = wrong.sign(&signer);
+        let ixs = [
+            precompile_instruction(&[sig], &wrong.message()),
+            ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&good)),
+        ];
+        refused(&mut env, &ixs, IlmError::AttestationMessageMismatch);
+    }
+    // another program's message: same fields, different program id inside
+    let mut foreign = good.message();
+    foreign[16..48].copy_from_slice(&[9; 32]);
+    let sig = signer.sign_message(&foreign);
+    let ixs = [
+        precompile_instruction(&[(signer.pubkey().to_bytes(), sig.into())], &foreign),
+        ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&good)),
+    ];
+    refused(&mut env, &ixs, IlmError::AttestationMessageMismatch);
+}
+
+#[test]
+fn expired_attestation_is_refused() {
+    let (mut env, t, u) = depin(1, 1);
+    let a = attestation(&t, &u, 10);
+    env.warp(600);
+    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    refused(&mut env, &ixs, IlmError::AttestationExpired);
+}
+
+#[test]
+fn missing_precompile_is_refused() {
+    let (mut env, t, u) = depin(1, 1);
+    let a = attestation(&t, &u, 10);
+    let submit = ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a));
+    env.fails(submit.clone(), &[], IlmError::MissingAttestation);
+    // an unrelated instruction in front does not count either
+    let payer = env.payer.pubkey();
+    let unrelated = solana_system_interface::instruction::transfer(&payer, &payer, 1);
+    refused(&mut env, &[unrelated, submit], IlmError::MissingAttestation);
+}
+
+#[test]
+fn spoofed_offsets_are_refused() {
+    let (mut env, t, u) = depin(1, 1);
+    let a = attestation(&t, &u, 10);
+    let sig = a.sign(&attester(0));
+    // the same signature, but its message index names instruction 0 explicitly:
+    // the runtime still verifies it, the program must not trust it
+    let mut pre = precompile_instruction(&[sig], &a.message());
+    pre.data[14..16].copy_from_slice(&0u16.to_le_bytes());
+    let ixs = [pre, ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a))];
+    refused(&mut env, &ixs, IlmError::InvalidAttestation);
+}
+
+#[test]
+fn forged_signature_is_refused_by_the_runtime() {
+    let (mut env, t, u) = depin(1, 1);
+    let a = attestation(&t, &u, 10);
+    let (key, mut sig) = a.sign(&attester(0));
+    sig[0] ^= 1;
+    let ixs = [
+        precompile_instruction(&[(key, sig)], &a.message()),
+        ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a)),
+    ];
+    let err = env.send(&ixs, &[]).expect_err("a forged signature must fail");
+    // the precompile (instruction 0) rejects it before ilm runs
+    assert!(
+        matches!(err.err, solana_transaction_error::TransactionError::InstructionError(0, _)),
+        "{:?}",
+        err.err
+    );
+    assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS);
+}
+
+#[test]
+fn payment_is_capped_by_the_funded_units() {
+    let (mut env, t, u) = depin(1, 1);
+    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 1_000), &[&attester(0)]);
+    env.send(&ixs, &[]).expect("capped");
+    assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + u64::from(UNITS) * PER_UNIT);
+    let c = env.claim_state(&t, &u.pubkey());
+    assert_eq!((c.status, c.paid_units), (ClaimStatus::Paid, u64::from(UNITS)));
+    let task = env.task_state(&t);
+    assert_eq!((task.completions, task.active), (UNITS, 0));
+    assert_eq!(env.balance(&t.vault), task.fees_owed);
+}
+
+#[test]
+fn attested_task_needs_attested_claims() {
+    let (mut env, t, u) = depin(1, 1);
+    assert_eq!(ED25519_PROGRAM.to_string(), "Ed25519SigVerify111111111111111111111111111");
+    let ix = ix::submit_work(&t, &u.pubkey(), [1; 32], String::new());
+    env.fails(ix, &[&u], IlmError::WrongVerifier);
+    let (mut env, _, review, v) = leased(Flavor::Token);
+    let a = attestation(&review, &v, 1);
+    let ixs = [
+        precompile_instruction(&[a.sign(&attester(0))], &a.message()),
+        ix::submit_attested(&review, &v.pubkey(), &env.wallet(&v.pubkey()), args(&a)),
+    ];
+    refused(&mut env, &ixs, IlmError::WrongVerifier);
+}
