@@ -1,8 +1,15 @@
 //! Compute units of every ilm instruction on the real `.so`, and the rent
 //! each account locks: the table in BENCH.md. A benchmark, not a test: it
 //! prints numbers and asserts nothing but success.
+use anchor_lang::prelude::Pubkey;
+use ilm_client::answer::{answer_hash, commitment};
+use ilm_client::attest::{precompile_instruction, Attestation};
+use ilm_client::ilm::instructions::SubmitAttestedArgs;
 use ilm_client::ix;
+use ilm_client::merkle::Tree;
+use ilm_client::Verifier;
 use ilm_tests::*;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::collections::BTreeMap;
 
@@ -129,7 +136,92 @@ fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
         "close_claim",
         env.ok(ix::close_claim(&t.task, &a.pubkey()), &[]).cu,
     );
+    measure_verifiers(&mut cu, flavor);
     (cu, env)
+}
+
+/// The deterministic verifiers' payout paths.
+fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
+    // Preimage
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let keys = env.task_keys(&employer.pubkey(), 0);
+    let mut args = default_task(0);
+    args.verifier = Verifier::Preimage { answer_hash: answer_hash(&keys.task, b"cat") };
+    let t = env.create_task(&employer, args);
+    let u = env.staked_user(STAKE);
+    env.claim(&t, &u);
+    let c = commitment(&t.task, &u.pubkey(), b"cat", &[1; 32]);
+    cu.insert("commit_answer", env.ok(ix::commit_answer(&t, &u.pubkey(), c), &[&u]).cu);
+    env.warp(1);
+    let to = env.wallet(&u.pubkey());
+    let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
+    cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
+
+    // Attested, 1 and 2 signers
+    let attesters = [Keypair::new_from_array([201; 32]), Keypair::new_from_array([202; 32])];
+    for (name, signers) in [("submit_attested 1-of-1 (pays)", 1usize), ("submit_attested 2-of-2 (pays)", 2)] {
+        let mut env = Env::with_params(flavor, |p| {
+            p.attesters = attesters[..signers].iter().map(|k| k.pubkey()).collect();
+            p.attester_threshold = signers as u8;
+        });
+        let employer = env.user();
+        let mut args = default_task(0);
+        args.verifier = Verifier::Attested;
+        args.reward = 1_000;
+        args.max_completions = 100;
+        let t = env.create_task(&employer, args);
+        let u = env.staked_user(STAKE);
+        env.claim(&t, &u);
+        let a = Attestation {
+            market: t.market,
+            task: t.task,
+            contributor: u.pubkey(),
+            cumulative_units: 10,
+            result_hash: [5; 32],
+            expires_at: T0 + 600,
+        };
+        let sigs: Vec<_> = attesters[..signers].iter().map(|k| a.sign(k)).collect();
+        let submit = SubmitAttestedArgs { cumulative_units: 10, result_hash: [5; 32], expires_at: T0 + 600 };
+        let ixs = [
+            precompile_instruction(&sigs, &a.message()),
+            ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), submit),
+        ];
+        let sent = env.send(&ixs, &[]).expect("attested");
+        cu.insert(name, sent.cu);
+    }
+
+    // Merkle, depth 16 (40,000 leaves)
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let owners: Vec<Pubkey> = (0..40_000u32).map(|i| Pubkey::new_from_array([(i % 251) as u8; 32])).collect();
+    let tree = Tree::new(owners.iter().map(|o| (*o, 40)).collect()).expect("tree");
+    let mut args = default_task(0);
+    args.reward = tree.total();
+    args.max_completions = 1;
+    args.verifier = Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 };
+    let t = env.create_task(&employer, args);
+    cu.insert(
+        "publish_root",
+        env.ok(ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()), &[&employer]).cu,
+    );
+    let payer = env.payer.pubkey();
+    cu.insert("init_bitmap (40,000 leaves)", env.ok(ix::init_bitmap(&t, &payer, 0), &[]).cu);
+    let mint = env.mint;
+    let mut worst = 0;
+    for i in [0u32, 20_000, 39_999] {
+        let account = Pubkey::new_from_array([250; 32].map(|b: u8| b ^ (i % 256) as u8));
+        env.raw_token_account(account, &owners[i as usize], &mint);
+        let claim = ix::claim_merkle(&t, i, &owners[i as usize], &account, 40, tree.proof(i));
+        worst = worst.max(env.ok(claim, &[]).cu);
+    }
+    cu.insert("claim_merkle depth 16 (pays; worst of 3)", worst);
+    env.warp_to(default_task(0).deadline);
+    let wallet = env.wallet(&employer.pubkey());
+    cu.insert("clawback (refunds)", env.ok(ix::clawback(&t, &wallet), &[&employer]).cu);
+    let fee_token = env.wallet(&env.fee_owner.pubkey());
+    env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
+    cu.insert("close_bitmap", env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]).cu);
 }
 
 fn main() {
@@ -150,7 +242,7 @@ fn main() {
     println!("\n## Rent locked per account\n");
     println!("| account | bytes | lamports | SOL |");
     println!("| --- | ---: | ---: | ---: |");
-    let rows: [(&str, usize); 7] = [
+    let rows: [(&str, usize); 9] = [
         (
             "Market",
             8 + <ilm_client::Market as anchor_lang::Space>::INIT_SPACE,
@@ -172,6 +264,8 @@ fn main() {
             8 + <ilm_client::Claim as anchor_lang::Space>::INIT_SPACE,
         ),
         ("Token vault (task / stake, Token)", 165),
+        ("Bitmap shard, 50,000 leaves (returned by close_bitmap)", ilm_client::ilm::state::Bitmap::space(50_000)),
+        ("Bitmap shard, 65,536 leaves (full)", ilm_client::ilm::state::Bitmap::space(65_536)),
         (
             "Program (`ilm.so`, upgradeable: programdata)",
             size as usize + 45,
