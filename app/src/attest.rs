@@ -55,11 +55,11 @@ pub fn precompile_instruction(signatures: &[([u8; 32], [u8; 64])], message: &[u8
     for i in 0..n {
         let key_at = header + i * 96;
         let offsets = [
-            key_at + 32,   // signature
+            key_at + 32, // signature
             u16::MAX as usize,
-            key_at,        // public key
+            key_at, // public key
             u16::MAX as usize,
-            message_at,    // message
+            message_at, // message
             message.len(),
             u16::MAX as usize,
         ];

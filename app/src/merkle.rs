@@ -61,7 +61,11 @@ impl Tree {
                 .collect();
             levels.push(up);
         }
-        Ok(Tree { payouts, levels, total })
+        Ok(Tree {
+            payouts,
+            levels,
+            total,
+        })
     }
 
     pub fn root(&self) -> [u8; 32] {
@@ -104,8 +108,11 @@ pub fn parse_csv(text: &str) -> Result<Vec<(Pubkey, u64)>, MerkleError> {
             continue;
         }
         let bad = |why: &str| MerkleError::BadLine(n + 1, format!("{why}: {line:?}"));
-        let (who, amount) = line.split_once(',').ok_or_else(|| bad("expected recipient,amount"))?;
-        let who = Pubkey::from_str(who.trim()).map_err(|_| bad("recipient is not a base58 address"))?;
+        let (who, amount) = line
+            .split_once(',')
+            .ok_or_else(|| bad("expected recipient,amount"))?;
+        let who =
+            Pubkey::from_str(who.trim()).map_err(|_| bad("recipient is not a base58 address"))?;
         let amount = amount
             .trim()
             .parse::<u64>()
@@ -153,10 +160,22 @@ mod tests {
     fn csv_round_trip_and_errors() {
         let text = format!("recipient,amount\n{},5\n\n{},7\n", key(1), key(2));
         assert_eq!(parse_csv(&text).unwrap(), vec![(key(1), 5), (key(2), 7)]);
-        assert!(matches!(parse_csv("nope,1"), Err(MerkleError::BadLine(1, _))));
-        assert!(matches!(parse_csv(&format!("{},-1", key(1))), Err(MerkleError::BadLine(1, _))));
-        assert!(matches!(parse_csv(&format!("{}", key(1))), Err(MerkleError::BadLine(1, _))));
+        assert!(matches!(
+            parse_csv("nope,1"),
+            Err(MerkleError::BadLine(1, _))
+        ));
+        assert!(matches!(
+            parse_csv(&format!("{},-1", key(1))),
+            Err(MerkleError::BadLine(1, _))
+        ));
+        assert!(matches!(
+            parse_csv(&format!("{}", key(1))),
+            Err(MerkleError::BadLine(1, _))
+        ));
         assert_eq!(Tree::new(vec![]).unwrap_err(), MerkleError::Empty);
-        assert_eq!(Tree::new(vec![(key(1), u64::MAX), (key(2), 1)]).unwrap_err(), MerkleError::TotalOverflow);
+        assert_eq!(
+            Tree::new(vec![(key(1), u64::MAX), (key(2), 1)]).unwrap_err(),
+            MerkleError::TotalOverflow
+        );
     }
 }

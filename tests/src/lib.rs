@@ -298,12 +298,23 @@ impl Env {
     }
 
     /// Sends and asserts the given instruction error.
-    pub fn fails_with_error(&mut self, ix: Instruction, signers: &[&Keypair], want: InstructionError) {
+    pub fn fails_with_error(
+        &mut self,
+        ix: Instruction,
+        signers: &[&Keypair],
+        want: InstructionError,
+    ) {
         self.fails_at(&[ix], signers, 0, want);
     }
 
     /// Sends several instructions and asserts instruction `index` failed with `want`.
-    pub fn fails_at(&mut self, ixs: &[Instruction], signers: &[&Keypair], index: u8, want: InstructionError) {
+    pub fn fails_at(
+        &mut self,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+        index: u8,
+        want: InstructionError,
+    ) {
         match self.send(ixs, signers) {
             Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
             Err(Failed {
@@ -329,7 +340,9 @@ impl Env {
             executable: false,
             rent_epoch: 0,
         };
-        self.svm.set_account(key, account).expect("set token account");
+        self.svm
+            .set_account(key, account)
+            .expect("set token account");
     }
 
     /// Moves the clock forward by `secs` (and one slot).

@@ -52,7 +52,13 @@ fn args(a: &Attestation) -> SubmitAttestedArgs {
 }
 
 /// The precompile instruction signed by `signers` plus `submit_attested`.
-fn txn(env: &Env, t: &TaskKeys, u: &Keypair, a: &Attestation, signers: &[&Keypair]) -> [anchor_lang::solana_program::instruction::Instruction; 2] {
+fn txn(
+    env: &Env,
+    t: &TaskKeys,
+    u: &Keypair,
+    a: &Attestation,
+    signers: &[&Keypair],
+) -> [anchor_lang::solana_program::instruction::Instruction; 2] {
     let sigs: Vec<_> = signers.iter().map(|k| a.sign(k)).collect();
     [
         precompile_instruction(&sigs, &a.message()),
@@ -60,8 +66,17 @@ fn txn(env: &Env, t: &TaskKeys, u: &Keypair, a: &Attestation, signers: &[&Keypai
     ]
 }
 
-fn refused(env: &mut Env, ixs: &[anchor_lang::solana_program::instruction::Instruction], e: IlmError) {
-    env.fails_at(ixs, &[], 1, InstructionError::Custom(ilm_client::error_code(e)));
+fn refused(
+    env: &mut Env,
+    ixs: &[anchor_lang::solana_program::instruction::Instruction],
+    e: IlmError,
+) {
+    env.fails_at(
+        ixs,
+        &[],
+        1,
+        InstructionError::Custom(ilm_client::error_code(e)),
+    );
 }
 
 #[test]
@@ -73,7 +88,10 @@ fn one_of_one_pays_units_and_only_new_units() {
     let wallet = env.wallet(&u.pubkey());
     assert_eq!(env.balance(&wallet), STARTING_TOKENS + 30 * PER_UNIT);
     let c = env.claim_state(&t, &u.pubkey());
-    assert_eq!((c.status, c.paid_units, c.bond), (ClaimStatus::Leased, 30, 0));
+    assert_eq!(
+        (c.status, c.paid_units, c.bond),
+        (ClaimStatus::Leased, 30, 0)
+    );
     assert_eq!(env.stake_state(&u.pubkey()).locked, 0);
     // cumulative 45 pays 15 more
     let ixs = txn(&env, &t, &u, &attestation(&t, &u, 45), &[&attester(0)]);
@@ -95,7 +113,10 @@ fn two_of_three_pays() {
     let a = attestation(&t, &u, 10);
     let ixs = txn(&env, &t, &u, &a, &[&attester(2), &attester(0)]);
     env.send(&ixs, &[]).expect("2-of-3");
-    assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + 10 * PER_UNIT);
+    assert_eq!(
+        env.balance(&env.wallet(&u.pubkey())),
+        STARTING_TOKENS + 10 * PER_UNIT
+    );
 }
 
 #[test]
@@ -123,9 +144,18 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
     let signer = attester(0);
     let good = attestation(&t, &u, 10);
     for wrong in [
-        Attestation { task: t.market, ..good },
-        Attestation { contributor: other.pubkey(), ..good },
-        Attestation { market: t.task, ..good },
+        Attestation {
+            task: t.market,
+            ..good
+        },
+        Attestation {
+            contributor: other.pubkey(),
+            ..good
+        },
+        Attestation {
+            market: t.task,
+            ..good
+        },
     ] {
         let sig = wrong.sign(&signer);
         let ixs = [
@@ -175,7 +205,10 @@ fn spoofed_offsets_are_refused() {
     // the runtime still verifies it, the program must not trust it
     let mut pre = precompile_instruction(&[sig], &a.message());
     pre.data[14..16].copy_from_slice(&0u16.to_le_bytes());
-    let ixs = [pre, ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a))];
+    let ixs = [
+        pre,
+        ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a)),
+    ];
     refused(&mut env, &ixs, IlmError::InvalidAttestation);
 }
 
@@ -189,10 +222,15 @@ fn forged_signature_is_refused_by_the_runtime() {
         precompile_instruction(&[(key, sig)], &a.message()),
         ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a)),
     ];
-    let err = env.send(&ixs, &[]).expect_err("a forged signature must fail");
+    let err = env
+        .send(&ixs, &[])
+        .expect_err("a forged signature must fail");
     // the precompile (instruction 0) rejects it before ilm runs
     assert!(
-        matches!(err.err, solana_transaction_error::TransactionError::InstructionError(0, _)),
+        matches!(
+            err.err,
+            solana_transaction_error::TransactionError::InstructionError(0, _)
+        ),
         "{:?}",
         err.err
     );
@@ -204,9 +242,15 @@ fn payment_is_capped_by_the_funded_units() {
     let (mut env, t, u) = depin(1, 1);
     let ixs = txn(&env, &t, &u, &attestation(&t, &u, 1_000), &[&attester(0)]);
     env.send(&ixs, &[]).expect("capped");
-    assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + u64::from(UNITS) * PER_UNIT);
+    assert_eq!(
+        env.balance(&env.wallet(&u.pubkey())),
+        STARTING_TOKENS + u64::from(UNITS) * PER_UNIT
+    );
     let c = env.claim_state(&t, &u.pubkey());
-    assert_eq!((c.status, c.paid_units), (ClaimStatus::Paid, u64::from(UNITS)));
+    assert_eq!(
+        (c.status, c.paid_units),
+        (ClaimStatus::Paid, u64::from(UNITS))
+    );
     let task = env.task_state(&t);
     assert_eq!((task.completions, task.active), (UNITS, 0));
     assert_eq!(env.balance(&t.vault), task.fees_owed);
@@ -215,7 +259,10 @@ fn payment_is_capped_by_the_funded_units() {
 #[test]
 fn attested_task_needs_attested_claims() {
     let (mut env, t, u) = depin(1, 1);
-    assert_eq!(ED25519_PROGRAM.to_string(), "Ed25519SigVerify111111111111111111111111111");
+    assert_eq!(
+        ED25519_PROGRAM.to_string(),
+        "Ed25519SigVerify111111111111111111111111111"
+    );
     let ix = ix::submit_work(&t, &u.pubkey(), [1; 32], String::new());
     env.fails(ix, &[&u], IlmError::WrongVerifier);
     let (mut env, _, review, v) = leased(Flavor::Token);

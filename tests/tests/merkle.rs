@@ -29,17 +29,39 @@ fn merkle_task(env: &mut Env, budget: u64) -> (Keypair, TaskKeys) {
 fn published(flavor: Flavor) -> (Env, Keypair, TaskKeys, Vec<Keypair>, Tree) {
     let mut env = Env::new(flavor);
     let users: Vec<Keypair> = (0..10).map(|_| env.user()).collect();
-    let tree = Tree::new(users.iter().enumerate().map(|(i, u)| (u.pubkey(), 40 * (i as u64 + 1))).collect()).unwrap();
+    let tree = Tree::new(
+        users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.pubkey(), 40 * (i as u64 + 1)))
+            .collect(),
+    )
+    .unwrap();
     let (employer, t) = merkle_task(&mut env, tree.total());
-    env.ok(ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()), &[&employer]);
+    env.ok(
+        ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()),
+        &[&employer],
+    );
     let payer = env.payer.pubkey();
     env.ok(ix::init_bitmap(&t, &payer, 0), &[]);
     (env, employer, t, users, tree)
 }
 
-fn claim_ix(env: &Env, t: &TaskKeys, tree: &Tree, index: u32) -> anchor_lang::solana_program::instruction::Instruction {
+fn claim_ix(
+    env: &Env,
+    t: &TaskKeys,
+    tree: &Tree,
+    index: u32,
+) -> anchor_lang::solana_program::instruction::Instruction {
     let (recipient, amount) = tree.payout(index).unwrap();
-    ix::claim_merkle(t, index, &recipient, &env.wallet(&recipient), amount, tree.proof(index))
+    ix::claim_merkle(
+        t,
+        index,
+        &recipient,
+        &env.wallet(&recipient),
+        amount,
+        tree.proof(index),
+    )
 }
 
 #[test]
@@ -51,13 +73,21 @@ fn every_leaf_is_paid_once_to_its_recipient() {
             env.ok(ix, &[]);
         }
         for (i, u) in users.iter().enumerate() {
-            assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + 40 * (i as u64 + 1));
+            assert_eq!(
+                env.balance(&env.wallet(&u.pubkey())),
+                STARTING_TOKENS + 40 * (i as u64 + 1)
+            );
         }
         let task = env.task_state(&t);
-        assert!(matches!(task.verifier, Verifier::Merkle { claimed, .. } if claimed == tree.total()));
+        assert!(
+            matches!(task.verifier, Verifier::Merkle { claimed, .. } if claimed == tree.total())
+        );
         assert_eq!(task.fees_owed, tree.total() / 40);
         assert_eq!(env.balance(&t.vault), task.fees_owed);
-        env.ok(ix::collect_fees(&t, &env.wallet(&env.fee_owner.pubkey())), &[]);
+        env.ok(
+            ix::collect_fees(&t, &env.wallet(&env.fee_owner.pubkey())),
+            &[],
+        );
         assert_eq!(env.balance(&t.vault), 0);
         env.assert_conserved(&[t.vault]);
         let ix = claim_ix(&env, &t, &tree, 3);
@@ -75,10 +105,24 @@ fn forged_leaves_are_refused() {
     env.fails(ix, &[], IlmError::InvalidProof);
     // someone else named as recipient, with their own account
     let thief = &users[5];
-    let ix = ix::claim_merkle(&t, 2, &thief.pubkey(), &env.wallet(&thief.pubkey()), amount, tree.proof(2));
+    let ix = ix::claim_merkle(
+        &t,
+        2,
+        &thief.pubkey(),
+        &env.wallet(&thief.pubkey()),
+        amount,
+        tree.proof(2),
+    );
     env.fails(ix, &[], IlmError::InvalidProof);
     // the right leaf paid into an account its recipient does not own
-    let ix = ix::claim_merkle(&t, 2, &recipient, &env.wallet(&thief.pubkey()), amount, tree.proof(2));
+    let ix = ix::claim_merkle(
+        &t,
+        2,
+        &recipient,
+        &env.wallet(&thief.pubkey()),
+        amount,
+        tree.proof(2),
+    );
     env.fails_anchor(ix, &[], Anchor::ConstraintTokenOwner);
     // the proof of another index
     let ix = ix::claim_merkle(&t, 2, &recipient, &to, amount, tree.proof(3));
@@ -97,16 +141,30 @@ fn bitmaps_belong_to_their_task_and_shard() {
     let recipient = env.user();
     let tree = Tree::new((0..65_537).map(|_| (recipient.pubkey(), 40)).collect()).unwrap();
     let (employer, t) = merkle_task(&mut env, tree.total());
-    env.ok(ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()), &[&employer]);
+    env.ok(
+        ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()),
+        &[&employer],
+    );
     let payer = env.payer.pubkey();
     env.ok(ix::init_bitmap(&t, &payer, 0), &[]);
     env.ok(ix::init_bitmap(&t, &payer, 1), &[]);
-    env.fails(ix::init_bitmap(&t, &payer, 2), &[], IlmError::LeafIndexOutOfRange);
+    env.fails(
+        ix::init_bitmap(&t, &payer, 2),
+        &[],
+        IlmError::LeafIndexOutOfRange,
+    );
     // shard 1 holds one leaf: its account is sized for it
-    let shard1 = env.svm.get_account(&ilm_client::pda::bitmap(&t.task, 1).0).unwrap();
+    let shard1 = env
+        .svm
+        .get_account(&ilm_client::pda::bitmap(&t.task, 1).0)
+        .unwrap();
     assert_eq!(shard1.data.len(), 8 + 71 + 1);
     let ix = claim_ix(&env, &t, &tree, 65_536);
-    let wrong = swap(ix.clone(), &ilm_client::pda::bitmap(&t.task, 1).0, &ilm_client::pda::bitmap(&t.task, 0).0);
+    let wrong = swap(
+        ix.clone(),
+        &ilm_client::pda::bitmap(&t.task, 1).0,
+        &ilm_client::pda::bitmap(&t.task, 0).0,
+    );
     env.fails(wrong, &[], IlmError::WrongShard);
     env.ok(ix, &[]);
     // another task's bitmap cannot stand in
@@ -123,19 +181,47 @@ fn publish_root_checks() {
     let mut env = Env::new(Flavor::Token);
     let (employer, t) = merkle_task(&mut env, 1_000);
     let stranger = env.user();
-    let ix = swap(ix::publish_root(&t, [1; 32], 10, 1_000), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::publish_root(&t, [1; 32], 10, 1_000),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails_anchor(ix, &[&stranger], Anchor::ConstraintHasOne);
-    env.fails(ix::publish_root(&t, [1; 32], 10, 1_001), &[&employer], IlmError::MerkleTotalTooLarge);
-    env.fails(ix::publish_root(&t, [0; 32], 10, 1_000), &[&employer], IlmError::ZeroAmount);
+    env.fails(
+        ix::publish_root(&t, [1; 32], 10, 1_001),
+        &[&employer],
+        IlmError::MerkleTotalTooLarge,
+    );
+    env.fails(
+        ix::publish_root(&t, [0; 32], 10, 1_000),
+        &[&employer],
+        IlmError::ZeroAmount,
+    );
     let payer = env.payer.pubkey();
-    env.fails(ix::init_bitmap(&t, &payer, 0), &[], IlmError::LeafIndexOutOfRange);
+    env.fails(
+        ix::init_bitmap(&t, &payer, 0),
+        &[],
+        IlmError::LeafIndexOutOfRange,
+    );
     env.ok(ix::publish_root(&t, [1; 32], 10, 1_000), &[&employer]);
-    env.fails(ix::publish_root(&t, [2; 32], 10, 1_000), &[&employer], IlmError::RootAlreadyPublished);
+    env.fails(
+        ix::publish_root(&t, [2; 32], 10, 1_000),
+        &[&employer],
+        IlmError::RootAlreadyPublished,
+    );
     // Merkle tasks are not leased; Review tasks take no root
     let u = env.staked_user(150_000_000);
-    env.fails(ix::claim_task(&t, &u.pubkey()), &[&u], IlmError::WrongVerifier);
+    env.fails(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        IlmError::WrongVerifier,
+    );
     let review = env.create_task(&employer, default_task(1));
-    env.fails(ix::publish_root(&review, [1; 32], 10, 1_000), &[&employer], IlmError::WrongVerifier);
+    env.fails(
+        ix::publish_root(&review, [1; 32], 10, 1_000),
+        &[&employer],
+        IlmError::WrongVerifier,
+    );
 }
 
 #[test]
@@ -146,31 +232,60 @@ fn clawback_after_deadline_then_close_everything() {
         env.ok(ix, &[]);
     }
     let wallet = env.wallet(&employer.pubkey());
-    env.fails(ix::clawback(&t, &wallet), &[&employer], IlmError::ClawbackTooEarly);
+    env.fails(
+        ix::clawback(&t, &wallet),
+        &[&employer],
+        IlmError::ClawbackTooEarly,
+    );
     env.warp_to(default_task(0).deadline);
     let stranger = env.user();
-    let ix = swap(ix::clawback(&t, &wallet), &employer.pubkey(), &stranger.pubkey());
+    let ix = swap(
+        ix::clawback(&t, &wallet),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
     env.fails_anchor(ix, &[&stranger], Anchor::ConstraintHasOne);
     let before = env.balance(&wallet);
     env.ok(ix::clawback(&t, &wallet), &[&employer]);
     let paid: u64 = (0..4).map(|i| tree.payout(i).unwrap().1).sum();
     let fees = paid / 40;
     // unclaimed leaves and the fee escrowed for them come back
-    assert_eq!(env.balance(&wallet) - before, tree.total() + tree.total() / 40 - paid - fees);
+    assert_eq!(
+        env.balance(&wallet) - before,
+        tree.total() + tree.total() / 40 - paid - fees
+    );
     assert_eq!(env.balance(&t.vault), fees);
     assert_eq!(env.task_state(&t).status, TaskStatus::Cancelled);
     let ix = claim_ix(&env, &t, &tree, 5);
     env.fails(ix, &[], IlmError::TaskNotOpen);
-    env.fails(ix::clawback(&t, &wallet), &[&employer], IlmError::TaskNotOpen);
+    env.fails(
+        ix::clawback(&t, &wallet),
+        &[&employer],
+        IlmError::TaskNotOpen,
+    );
     // close: fees to the fee owner; then the bitmap's rent back to its payer
     let payer = env.payer.pubkey();
-    env.fails(ix::close_bitmap(&t.task, 0, &payer), &[], IlmError::TaskStillOpen);
-    env.ok(ix::close_task(&t, &wallet, &env.wallet(&env.fee_owner.pubkey())), &[&employer]);
+    env.fails(
+        ix::close_bitmap(&t.task, 0, &payer),
+        &[],
+        IlmError::TaskStillOpen,
+    );
+    env.ok(
+        ix::close_task(&t, &wallet, &env.wallet(&env.fee_owner.pubkey())),
+        &[&employer],
+    );
     let lamports = env.svm.get_account(&payer).unwrap().lamports;
-    let rent = env.svm.get_account(&ilm_client::pda::bitmap(&t.task, 0).0).unwrap().lamports;
+    let rent = env
+        .svm
+        .get_account(&ilm_client::pda::bitmap(&t.task, 0).0)
+        .unwrap()
+        .lamports;
     let sent = env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]);
     assert!(sent.cu > 0);
-    assert_eq!(env.svm.get_account(&payer).unwrap().lamports, lamports + rent - 5_000);
+    assert_eq!(
+        env.svm.get_account(&payer).unwrap().lamports,
+        lamports + rent - 5_000
+    );
     env.assert_conserved(&[]);
 }
 
@@ -179,7 +294,10 @@ fn recipient(i: u32) -> (Pubkey, Pubkey) {
     owner[..4].copy_from_slice(&i.to_le_bytes());
     let mut account = [0xA0; 32];
     account[..4].copy_from_slice(&i.to_le_bytes());
-    (Pubkey::new_from_array(owner), Pubkey::new_from_array(account))
+    (
+        Pubkey::new_from_array(owner),
+        Pubkey::new_from_array(account),
+    )
 }
 
 /// 50,000 contributors paid through the real `.so`, one leaf per transaction
@@ -188,12 +306,17 @@ fn recipient(i: u32) -> (Pubkey, Pubkey) {
 fn fifty_thousand_contributors() {
     const N: u32 = 50_000;
     let mut env = Env::new(Flavor::Token);
-    let payouts: Vec<(Pubkey, u64)> = (0..N).map(|i| (recipient(i).0, 40 * u64::from(1 + i % 100))).collect();
+    let payouts: Vec<(Pubkey, u64)> = (0..N)
+        .map(|i| (recipient(i).0, 40 * u64::from(1 + i % 100)))
+        .collect();
     let built = Instant::now();
     let tree = Tree::new(payouts.clone()).unwrap();
     let build_time = built.elapsed();
     let (employer, t) = merkle_task(&mut env, tree.total());
-    env.ok(ix::publish_root(&t, tree.root(), N, tree.total()), &[&employer]);
+    env.ok(
+        ix::publish_root(&t, tree.root(), N, tree.total()),
+        &[&employer],
+    );
     let payer = env.payer.pubkey();
     env.ok(ix::init_bitmap(&t, &payer, 0), &[]);
     let mint = env.mint;
@@ -205,22 +328,55 @@ fn fifty_thousand_contributors() {
     let mut max_cu = 0;
     for i in 0..N {
         let (owner, account) = recipient(i);
-        let ix = ix::claim_merkle(&t, i, &owner, &account, payouts[i as usize].1, tree.proof(i));
+        let ix = ix::claim_merkle(
+            &t,
+            i,
+            &owner,
+            &account,
+            payouts[i as usize].1,
+            tree.proof(i),
+        );
         max_cu = max_cu.max(env.ok(ix, &[]).cu);
     }
     let elapsed = started.elapsed();
     for (i, (_, amount)) in payouts.iter().enumerate() {
         assert_eq!(env.balance(&recipient(i as u32).1), *amount);
     }
-    let bitmap = env.svm.get_account(&ilm_client::pda::bitmap(&t.task, 0).0).unwrap();
+    let bitmap = env
+        .svm
+        .get_account(&ilm_client::pda::bitmap(&t.task, 0).0)
+        .unwrap();
     let bits = &bitmap.data[79..];
     assert_eq!(bits.len(), 6_250);
     assert!(bits.iter().all(|b| *b == 0xFF), "every leaf marked paid");
-    env.ok(ix::collect_fees(&t, &env.wallet(&env.fee_owner.pubkey())), &[]);
+    env.ok(
+        ix::collect_fees(&t, &env.wallet(&env.fee_owner.pubkey())),
+        &[],
+    );
     assert_eq!(env.balance(&t.vault), 0, "the vault is empty");
     println!(
         "50,000 claims: tree built in {build_time:.2?}, claimed in {elapsed:.2?} ({:.0} tx/s), max {max_cu} CU, bitmap rent {} lamports",
         f64::from(N) / elapsed.as_secs_f64(),
         bitmap.lamports
     );
+}
+
+#[test]
+fn the_vault_cannot_pay_itself() {
+    // an employer names the task itself as a recipient: the vault would be the payee
+    let mut env = Env::new(Flavor::Token);
+    let employer = env.user();
+    let keys = env.task_keys(&employer.pubkey(), 0);
+    let other = env.user();
+    let tree = Tree::new(vec![(keys.task, 40), (other.pubkey(), 40)]).unwrap();
+    let mut args = default_task(0);
+    args.reward = tree.total();
+    args.max_completions = 1;
+    args.verifier = Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 };
+    let t = env.create_task(&employer, args);
+    env.ok(ix::publish_root(&t, tree.root(), 2, tree.total()), &[&employer]);
+    let payer = env.payer.pubkey();
+    env.ok(ix::init_bitmap(&t, &payer, 0), &[]);
+    let ix = ix::claim_merkle(&t, 0, &t.task, &t.vault, 40, tree.proof(0));
+    env.fails(ix, &[], IlmError::DuplicateAccount);
 }

@@ -30,8 +30,20 @@ fn commit(env: &mut Env, t: &TaskKeys, u: &Keypair, answer: &[u8], salt: [u8; 32
     env.ok(ix::commit_answer(t, &u.pubkey(), c), &[u]);
 }
 
-fn reveal(env: &Env, t: &TaskKeys, u: &Keypair, answer: &[u8], salt: [u8; 32]) -> anchor_lang::solana_program::instruction::Instruction {
-    ix::reveal_answer(t, &u.pubkey(), &env.wallet(&u.pubkey()), answer.to_vec(), salt)
+fn reveal(
+    env: &Env,
+    t: &TaskKeys,
+    u: &Keypair,
+    answer: &[u8],
+    salt: [u8; 32],
+) -> anchor_lang::solana_program::instruction::Instruction {
+    ix::reveal_answer(
+        t,
+        &u.pubkey(),
+        &env.wallet(&u.pubkey()),
+        answer.to_vec(),
+        salt,
+    )
 }
 
 #[test]
@@ -39,16 +51,25 @@ fn right_answer_pays_at_once() {
     for flavor in [Flavor::Token, Flavor::Token2022] {
         let (mut env, t, u) = labeling(flavor);
         commit(&mut env, &t, &u, ANSWER, SALT);
-        assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Committed);
+        assert_eq!(
+            env.claim_state(&t, &u.pubkey()).status,
+            ClaimStatus::Committed
+        );
         env.warp(1); // next slot
         let ix = reveal(&env, &t, &u, ANSWER, SALT);
         env.ok(ix, &[&u]);
-        assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS + REWARD);
+        assert_eq!(
+            env.balance(&env.wallet(&u.pubkey())),
+            STARTING_TOKENS + REWARD
+        );
         assert_eq!(env.claim_state(&t, &u.pubkey()).status, ClaimStatus::Paid);
         let s = env.stake_state(&u.pubkey());
         assert_eq!((s.locked, s.completed), (0, 1));
         let task = env.task_state(&t);
-        assert_eq!((task.completions, task.active, task.fees_owed), (1, 0, 250_000));
+        assert_eq!(
+            (task.completions, task.active, task.fees_owed),
+            (1, 0, 250_000)
+        );
         env.assert_conserved(&[t.vault]);
         // a second reveal pays nothing
         let ix = reveal(&env, &t, &u, ANSWER, SALT);
@@ -67,7 +88,11 @@ fn wrong_answer_is_refused_and_cannot_be_retried() {
     let ix = reveal(&env, &t, &u, ANSWER, SALT);
     env.fails(ix, &[&u], IlmError::WrongCommitment);
     let c = commitment(&t.task, &u.pubkey(), ANSWER, &SALT);
-    env.fails(ix::commit_answer(&t, &u.pubkey(), c), &[&u], IlmError::InvalidClaimState);
+    env.fails(
+        ix::commit_answer(&t, &u.pubkey(), c),
+        &[&u],
+        IlmError::InvalidClaimState,
+    );
     assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS);
 }
 
@@ -133,7 +158,11 @@ fn oversized_answers_and_other_verifiers_are_refused() {
     env.fails(ix, &[&u], IlmError::AnswerTooLong);
     // a Review task takes no commitments, a Preimage task no submissions
     let (mut env, _, review, v) = leased(Flavor::Token);
-    env.fails(ix::commit_answer(&review, &v.pubkey(), [1; 32]), &[&v], IlmError::WrongVerifier);
+    env.fails(
+        ix::commit_answer(&review, &v.pubkey(), [1; 32]),
+        &[&v],
+        IlmError::WrongVerifier,
+    );
     let (mut env, t, u) = labeling(Flavor::Token);
     let ix = ix::submit_work(&t, &u.pubkey(), [1; 32], String::new());
     env.fails(ix, &[&u], IlmError::WrongVerifier);
@@ -145,6 +174,16 @@ fn reveal_pays_only_the_claims_contributor() {
     commit(&mut env, &t, &u, ANSWER, SALT);
     env.warp(1);
     let thief = env.user();
-    let ix = ix::reveal_answer(&t, &u.pubkey(), &env.wallet(&thief.pubkey()), ANSWER.to_vec(), SALT);
-    env.fails_anchor(ix, &[&u], anchor_lang::error::ErrorCode::ConstraintTokenOwner);
+    let ix = ix::reveal_answer(
+        &t,
+        &u.pubkey(),
+        &env.wallet(&thief.pubkey()),
+        ANSWER.to_vec(),
+        SALT,
+    );
+    env.fails_anchor(
+        ix,
+        &[&u],
+        anchor_lang::error::ErrorCode::ConstraintTokenOwner,
+    );
 }

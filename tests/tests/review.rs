@@ -303,3 +303,11 @@ fn fee_changes_apply_to_new_tasks_only() {
     let t1 = env.create_task(&employer, default_task(1));
     assert_eq!(env.task_state(&t1).fee, 1_000_000);
 }
+
+#[test]
+fn the_vault_cannot_be_the_payee() {
+    let (mut env, employer, t, u) = leased(Flavor::Token);
+    env.submit(&t, &u);
+    let ix = ix::approve_work(&t, &u.pubkey(), &t.vault);
+    env.fails(ix, &[&employer], IlmError::DuplicateAccount);
+}

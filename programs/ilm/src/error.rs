@@ -78,13 +78,17 @@ pub enum IlmError {
     TaskStillOpen,
     #[msg("Answer longer than 512 bytes")]
     AnswerTooLong,
-    #[msg("Reveal does not match the commitment: wrong answer or salt, or someone else's commitment")]
+    #[msg(
+        "Reveal does not match the commitment: wrong answer or salt, or someone else's commitment"
+    )]
     WrongCommitment,
     #[msg("Wrong answer: its hash differs from the task's answer_hash")]
     WrongAnswer,
     #[msg("Reveal in the commit slot: reveal at least one slot after committing")]
     RevealTooEarly,
-    #[msg("No ed25519 precompile instruction right before this one: add the attesters' signatures")]
+    #[msg(
+        "No ed25519 precompile instruction right before this one: add the attesters' signatures"
+    )]
     MissingAttestation,
     #[msg("Malformed or spoofed ed25519 instruction: every offset must point inside it (indices u16::MAX)")]
     InvalidAttestation,
@@ -116,4 +120,6 @@ pub enum IlmError {
     AlreadyClaimed,
     #[msg("Clawback only after the task deadline")]
     ClawbackTooEarly,
+    #[msg("The same account was passed for two roles: the vault cannot also be the payee")]
+    DuplicateAccount,
 }

@@ -140,7 +140,11 @@ pub mod ilm {
 
     /// Preimage: reveals the committed answer at least one slot later; pays if it is the known answer.
     #[access_control(ctx.accounts.validate(&answer, &salt))]
-    pub fn reveal_answer(ctx: Context<RevealAnswer>, answer: Vec<u8>, salt: [u8; 32]) -> Result<()> {
+    pub fn reveal_answer(
+        ctx: Context<RevealAnswer>,
+        answer: Vec<u8>,
+        salt: [u8; 32],
+    ) -> Result<()> {
         RevealAnswer::handler(ctx)
     }
 
@@ -152,7 +156,12 @@ pub mod ilm {
 
     /// Merkle: the employer commits the root of an epoch's payouts (escrow must cover total + fee).
     #[access_control(ctx.accounts.validate(&root, leaf_count, total))]
-    pub fn publish_root(ctx: Context<PublishRoot>, root: [u8; 32], leaf_count: u32, total: u64) -> Result<()> {
+    pub fn publish_root(
+        ctx: Context<PublishRoot>,
+        root: [u8; 32],
+        leaf_count: u32,
+        total: u64,
+    ) -> Result<()> {
         PublishRoot::handler(ctx, root, leaf_count, total)
     }
 

@@ -147,20 +147,31 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     let employer = env.user();
     let keys = env.task_keys(&employer.pubkey(), 0);
     let mut args = default_task(0);
-    args.verifier = Verifier::Preimage { answer_hash: answer_hash(&keys.task, b"cat") };
+    args.verifier = Verifier::Preimage {
+        answer_hash: answer_hash(&keys.task, b"cat"),
+    };
     let t = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
     env.claim(&t, &u);
     let c = commitment(&t.task, &u.pubkey(), b"cat", &[1; 32]);
-    cu.insert("commit_answer", env.ok(ix::commit_answer(&t, &u.pubkey(), c), &[&u]).cu);
+    cu.insert(
+        "commit_answer",
+        env.ok(ix::commit_answer(&t, &u.pubkey(), c), &[&u]).cu,
+    );
     env.warp(1);
     let to = env.wallet(&u.pubkey());
     let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
     cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
 
     // Attested, 1 and 2 signers
-    let attesters = [Keypair::new_from_array([201; 32]), Keypair::new_from_array([202; 32])];
-    for (name, signers) in [("submit_attested 1-of-1 (pays)", 1usize), ("submit_attested 2-of-2 (pays)", 2)] {
+    let attesters = [
+        Keypair::new_from_array([201; 32]),
+        Keypair::new_from_array([202; 32]),
+    ];
+    for (name, signers) in [
+        ("submit_attested 1-of-1 (pays)", 1usize),
+        ("submit_attested 2-of-2 (pays)", 2),
+    ] {
         let mut env = Env::with_params(flavor, |p| {
             p.attesters = attesters[..signers].iter().map(|k| k.pubkey()).collect();
             p.attester_threshold = signers as u8;
@@ -182,7 +193,11 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
             expires_at: T0 + 600,
         };
         let sigs: Vec<_> = attesters[..signers].iter().map(|k| a.sign(k)).collect();
-        let submit = SubmitAttestedArgs { cumulative_units: 10, result_hash: [5; 32], expires_at: T0 + 600 };
+        let submit = SubmitAttestedArgs {
+            cumulative_units: 10,
+            result_hash: [5; 32],
+            expires_at: T0 + 600,
+        };
         let ixs = [
             precompile_instruction(&sigs, &a.message()),
             ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), submit),
@@ -194,19 +209,33 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     // Merkle, depth 16 (40,000 leaves)
     let mut env = Env::new(flavor);
     let employer = env.user();
-    let owners: Vec<Pubkey> = (0..40_000u32).map(|i| Pubkey::new_from_array([(i % 251) as u8; 32])).collect();
+    let owners: Vec<Pubkey> = (0..40_000u32)
+        .map(|i| Pubkey::new_from_array([(i % 251) as u8; 32]))
+        .collect();
     let tree = Tree::new(owners.iter().map(|o| (*o, 40)).collect()).expect("tree");
     let mut args = default_task(0);
     args.reward = tree.total();
     args.max_completions = 1;
-    args.verifier = Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 };
+    args.verifier = Verifier::Merkle {
+        root: [0; 32],
+        leaf_count: 0,
+        total: 0,
+        claimed: 0,
+    };
     let t = env.create_task(&employer, args);
     cu.insert(
         "publish_root",
-        env.ok(ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()), &[&employer]).cu,
+        env.ok(
+            ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()),
+            &[&employer],
+        )
+        .cu,
     );
     let payer = env.payer.pubkey();
-    cu.insert("init_bitmap (40,000 leaves)", env.ok(ix::init_bitmap(&t, &payer, 0), &[]).cu);
+    cu.insert(
+        "init_bitmap (40,000 leaves)",
+        env.ok(ix::init_bitmap(&t, &payer, 0), &[]).cu,
+    );
     let mint = env.mint;
     let mut worst = 0;
     for i in [0u32, 20_000, 39_999] {
@@ -218,10 +247,16 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     cu.insert("claim_merkle depth 16 (pays; worst of 3)", worst);
     env.warp_to(default_task(0).deadline);
     let wallet = env.wallet(&employer.pubkey());
-    cu.insert("clawback (refunds)", env.ok(ix::clawback(&t, &wallet), &[&employer]).cu);
+    cu.insert(
+        "clawback (refunds)",
+        env.ok(ix::clawback(&t, &wallet), &[&employer]).cu,
+    );
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
-    cu.insert("close_bitmap", env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]).cu);
+    cu.insert(
+        "close_bitmap",
+        env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]).cu,
+    );
 }
 
 fn main() {
@@ -264,8 +299,14 @@ fn main() {
             8 + <ilm_client::Claim as anchor_lang::Space>::INIT_SPACE,
         ),
         ("Token vault (task / stake, Token)", 165),
-        ("Bitmap shard, 50,000 leaves (returned by close_bitmap)", ilm_client::ilm::state::Bitmap::space(50_000)),
-        ("Bitmap shard, 65,536 leaves (full)", ilm_client::ilm::state::Bitmap::space(65_536)),
+        (
+            "Bitmap shard, 50,000 leaves (returned by close_bitmap)",
+            ilm_client::ilm::state::Bitmap::space(50_000),
+        ),
+        (
+            "Bitmap shard, 65,536 leaves (full)",
+            ilm_client::ilm::state::Bitmap::space(65_536),
+        ),
         (
             "Program (`ilm.so`, upgradeable: programdata)",
             size as usize + 45,

@@ -15,16 +15,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 #[instruction(index: u32, recipient: Pubkey)]
 pub struct ClaimMerkle<'info> {
-    #[account(mut, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task)]
+    #[account(mut, dup, has_one = task)]
     pub bitmap: Box<Account<'info, Bitmap>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        mut,
+    #[account(mut, dup,
+        constraint = recipient_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = recipient,
         token::token_program = token_program,
@@ -34,9 +34,18 @@ pub struct ClaimMerkle<'info> {
 }
 
 impl ClaimMerkle<'_> {
-    pub fn validate(&self, index: u32, recipient: &Pubkey, amount: u64, proof: &[[u8; 32]]) -> Result<()> {
+    pub fn validate(
+        &self,
+        index: u32,
+        recipient: &Pubkey,
+        amount: u64,
+        proof: &[[u8; 32]],
+    ) -> Result<()> {
         self.task.require_open()?;
-        let Verifier::Merkle { root, leaf_count, .. } = self.task.verifier else {
+        let Verifier::Merkle {
+            root, leaf_count, ..
+        } = self.task.verifier
+        else {
             return err!(IlmError::WrongVerifier);
         };
         require!(root != [0; 32], IlmError::RootNotPublished);

@@ -13,27 +13,25 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct PayWork<'info> {
     /// The employer for `approve_work`; anyone (a crank) for `settle_work`.
     pub caller: Signer<'info>,
-    #[account(
-        mut,
+    #[account(mut, dup,
         constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
-    #[account(mut, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task)]
+    #[account(mut, dup, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(
-        mut,
+    #[account(mut, dup,
         constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// Any token account of the contributor for the task's mint.
-    #[account(
-        mut,
+    #[account(mut, dup,
+        constraint = contributor_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = claim.contributor,
         token::token_program = token_program,

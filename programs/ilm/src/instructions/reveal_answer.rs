@@ -11,18 +11,18 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct RevealAnswer<'info> {
     pub contributor: Signer<'info>,
-    #[account(mut, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task, has_one = contributor)]
+    #[account(mut, dup, has_one = task, has_one = contributor)]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(mut, constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch)]
+    #[account(mut, dup, constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch)]
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        mut,
+    #[account(mut, dup,
+        constraint = contributor_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = contributor,
         token::token_program = token_program,
@@ -33,7 +33,10 @@ pub struct RevealAnswer<'info> {
 
 impl RevealAnswer<'_> {
     pub fn validate(&self, answer: &[u8], salt: &[u8; 32]) -> Result<()> {
-        let Verifier::Preimage { answer_hash: expected } = self.task.verifier else {
+        let Verifier::Preimage {
+            answer_hash: expected,
+        } = self.task.verifier
+        else {
             return err!(IlmError::WrongVerifier);
         };
         let claim = &self.claim;

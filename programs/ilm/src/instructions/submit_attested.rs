@@ -23,18 +23,18 @@ pub struct SubmitAttestedArgs {
 pub struct SubmitAttested<'info> {
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task)]
+    #[account(mut, dup, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
-    #[account(mut, constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch)]
+    #[account(mut, dup, constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch)]
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(
-        mut,
+    #[account(mut, dup,
+        constraint = contributor_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = claim.contributor,
         token::token_program = token_program,

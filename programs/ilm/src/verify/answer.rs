@@ -12,7 +12,14 @@ pub fn answer_hash(task: &Pubkey, answer: &[u8]) -> [u8; 32] {
 /// answer to one contributor on one task, so a commitment seen in the mempool
 /// cannot be reused by anyone else.
 pub fn commitment(task: &Pubkey, contributor: &Pubkey, answer: &[u8], salt: &[u8; 32]) -> [u8; 32] {
-    hashv(&[COMMIT_TAG, task.as_ref(), contributor.as_ref(), answer, salt]).to_bytes()
+    hashv(&[
+        COMMIT_TAG,
+        task.as_ref(),
+        contributor.as_ref(),
+        answer,
+        salt,
+    ])
+    .to_bytes()
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ pub fn signers_of(data: &[u8], message: &[u8]) -> Result<Vec<Pubkey>> {
         );
         slice(data, sig_offset, 64).ok_or(IlmError::InvalidAttestation)?;
         let key = slice(data, key_offset, 32).ok_or(IlmError::InvalidAttestation)?;
-        let signed = slice(data, msg_offset, usize::from(msg_len)).ok_or(IlmError::InvalidAttestation)?;
+        let signed =
+            slice(data, msg_offset, usize::from(msg_len)).ok_or(IlmError::InvalidAttestation)?;
         require!(signed == message, IlmError::AttestationMessageMismatch);
         let key: [u8; 32] = key.try_into().map_err(|_| IlmError::InvalidAttestation)?;
         keys.push(Pubkey::new_from_array(key));
@@ -114,7 +115,15 @@ mod tests {
         for (key, msg) in entries {
             let base = (header + body.len()) as u16;
             let (key_at, sig_at, msg_at) = (base, base + 32, base + 96);
-            for v in [sig_at, u16::MAX, key_at, u16::MAX, msg_at, msg.len() as u16, u16::MAX] {
+            for v in [
+                sig_at,
+                u16::MAX,
+                key_at,
+                u16::MAX,
+                msg_at,
+                msg.len() as u16,
+                u16::MAX,
+            ] {
                 d.extend_from_slice(&v.to_le_bytes());
             }
             body.extend_from_slice(key);
@@ -136,27 +145,49 @@ mod tests {
     fn reads_signers_of_the_expected_message() {
         let d = data(&[([1; 32], b"hello"), ([2; 32], b"hello")]);
         let keys = signers_of(&d, b"hello").unwrap();
-        assert_eq!(keys, vec![Pubkey::new_from_array([1; 32]), Pubkey::new_from_array([2; 32])]);
+        assert_eq!(
+            keys,
+            vec![
+                Pubkey::new_from_array([1; 32]),
+                Pubkey::new_from_array([2; 32])
+            ]
+        );
     }
 
     #[test]
     fn refuses_other_messages_and_foreign_indices() {
         let d = data(&[([1; 32], b"hello")]);
-        assert_eq!(code(signers_of(&d, b"hellO")), 6000 + IlmError::AttestationMessageMismatch as u32);
+        assert_eq!(
+            code(signers_of(&d, b"hellO")),
+            6000 + IlmError::AttestationMessageMismatch as u32
+        );
         for field in [1, 3, 6] {
             // the signature, public key and message instruction-index fields
             let mut d = d.clone();
             let at = OFFSETS_START + 2 * field;
             d[at..at + 2].copy_from_slice(&0u16.to_le_bytes());
-            assert_eq!(code(signers_of(&d, b"hello")), 6000 + IlmError::InvalidAttestation as u32);
+            assert_eq!(
+                code(signers_of(&d, b"hello")),
+                6000 + IlmError::InvalidAttestation as u32
+            );
         }
-        assert_eq!(code(signers_of(&[], b"x")), 6000 + IlmError::InvalidAttestation as u32);
-        assert_eq!(code(signers_of(&[0, 0], b"x")), 6000 + IlmError::InvalidAttestation as u32);
+        assert_eq!(
+            code(signers_of(&[], b"x")),
+            6000 + IlmError::InvalidAttestation as u32
+        );
+        assert_eq!(
+            code(signers_of(&[0, 0], b"x")),
+            6000 + IlmError::InvalidAttestation as u32
+        );
     }
 
     #[test]
     fn counts_distinct_known_attesters() {
-        let (a, b, c) = (Pubkey::new_from_array([1; 32]), Pubkey::new_from_array([2; 32]), Pubkey::new_from_array([3; 32]));
+        let (a, b, c) = (
+            Pubkey::new_from_array([1; 32]),
+            Pubkey::new_from_array([2; 32]),
+            Pubkey::new_from_array([3; 32]),
+        );
         assert_eq!(count_attesters(&[a, b], &[a, b, c]).unwrap(), 2);
         assert!(count_attesters(&[a, a], &[a, b]).is_err());
         assert!(count_attesters(&[a, c], &[a, b]).is_err());
