@@ -372,9 +372,17 @@ fn the_vault_cannot_pay_itself() {
     let mut args = default_task(0);
     args.reward = tree.total();
     args.max_completions = 1;
-    args.verifier = Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 };
+    args.verifier = Verifier::Merkle {
+        root: [0; 32],
+        leaf_count: 0,
+        total: 0,
+        claimed: 0,
+    };
     let t = env.create_task(&employer, args);
-    env.ok(ix::publish_root(&t, tree.root(), 2, tree.total()), &[&employer]);
+    env.ok(
+        ix::publish_root(&t, tree.root(), 2, tree.total()),
+        &[&employer],
+    );
     let payer = env.payer.pubkey();
     env.ok(ix::init_bitmap(&t, &payer, 0), &[]);
     let ix = ix::claim_merkle(&t, 0, &t.task, &t.vault, 40, tree.proof(0));

@@ -28,9 +28,9 @@ impl CancelTask<'_> {
         a.task.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.employer_token,
+                a.employer_token.to_account_info(),
                 task_info,
                 seeds,
                 refund,

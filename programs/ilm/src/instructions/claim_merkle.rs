@@ -21,8 +21,11 @@ pub struct ClaimMerkle<'info> {
     pub bitmap: Box<Account<'info, Bitmap>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, dup)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the task's vault (`has_one = vault` on the task); the token
+    /// program checks it as the transfer's source. Not unpacked here: that
+    /// would cost CU for nothing the program reads.
+    #[account(mut)]
+    pub vault: UncheckedAccount<'info>,
     #[account(mut, dup,
         constraint = recipient_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
@@ -86,9 +89,9 @@ impl ClaimMerkle<'_> {
         a.task.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.recipient_token,
+                a.recipient_token.to_account_info(),
                 task_info,
                 seeds,
                 amount,

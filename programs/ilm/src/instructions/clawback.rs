@@ -41,9 +41,9 @@ impl Clawback<'_> {
         a.task.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.employer_token,
+                a.employer_token.to_account_info(),
                 task_info,
                 seeds,
                 refund,

@@ -44,18 +44,18 @@ impl CloseTask<'_> {
         a.task.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.fee_token,
+                a.fee_token.to_account_info(),
                 task_info.clone(),
                 seeds,
                 fees,
             )?;
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.employer_token,
+                a.employer_token.to_account_info(),
                 task_info.clone(),
                 seeds,
                 refund,

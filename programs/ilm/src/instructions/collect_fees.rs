@@ -35,9 +35,9 @@ impl CollectFees<'_> {
         a.task.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.vault,
+                a.vault.to_account_info(),
                 &a.mint,
-                &a.fee_token,
+                a.fee_token.to_account_info(),
                 task_info,
                 seeds,
                 amount,

@@ -141,9 +141,9 @@ impl CreateTask<'_> {
         let deposit = task.escrow_for(task.max_completions)?;
         transfer(
             &a.token_program,
-            &a.employer_token,
+            a.employer_token.to_account_info(),
             &a.mint,
-            &a.vault,
+            a.vault.to_account_info(),
             a.employer.to_account_info(),
             &[],
             deposit,

@@ -66,9 +66,9 @@ impl ExpireClaim<'_> {
         a.market.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.stake_vault,
+                a.stake_vault.to_account_info(),
                 &a.stake_mint,
-                &a.employer_stake_token,
+                a.employer_stake_token.to_account_info(),
                 market_info,
                 seeds,
                 slashed,

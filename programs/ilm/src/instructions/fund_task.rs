@@ -36,9 +36,9 @@ impl FundTask<'_> {
         a.task.add_slots(added_completions)?;
         transfer(
             &a.token_program,
-            &a.employer_token,
+            a.employer_token.to_account_info(),
             &a.mint,
-            &a.vault,
+            a.vault.to_account_info(),
             a.employer.to_account_info(),
             &[],
             deposit,

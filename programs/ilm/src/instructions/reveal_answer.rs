@@ -1,6 +1,6 @@
 use crate::constants::MAX_ANSWER_LEN;
 use crate::error::IlmError;
-use crate::instructions::shared::{now, Payout};
+use crate::instructions::shared::Payout;
 use crate::state::{Claim, ClaimStatus, Stake, Task, Verifier};
 use crate::verify::answer::{answer_hash, commitment};
 use anchor_lang::prelude::*;
@@ -19,8 +19,11 @@ pub struct RevealAnswer<'info> {
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, dup)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the task's vault (`has_one = vault` on the task); the token
+    /// program checks it as the transfer's source. Not unpacked here: that
+    /// would cost CU for nothing the program reads.
+    #[account(mut)]
+    pub vault: UncheckedAccount<'info>,
     #[account(mut, dup,
         constraint = contributor_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
@@ -44,11 +47,9 @@ impl RevealAnswer<'_> {
             claim.status == ClaimStatus::Committed,
             IlmError::InvalidClaimState
         );
-        claim.require_working(now()?)?;
-        require!(
-            Clock::get()?.slot > claim.committed_slot,
-            IlmError::RevealTooEarly
-        );
+        let clock = Clock::get()?;
+        claim.require_working(clock.unix_timestamp)?;
+        require!(clock.slot > claim.committed_slot, IlmError::RevealTooEarly);
         require!(answer.len() <= MAX_ANSWER_LEN, IlmError::AnswerTooLong);
         let task = self.task.key();
         require!(

@@ -15,9 +15,9 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Tran
 #[allow(clippy::too_many_arguments)]
 pub fn transfer<'info>(
     token_program: &Interface<'info, TokenInterface>,
-    from: &InterfaceAccount<'info, TokenAccount>,
+    from: AccountInfo<'info>,
     mint: &InterfaceAccount<'info, Mint>,
-    to: &InterfaceAccount<'info, TokenAccount>,
+    to: AccountInfo<'info>,
     authority: AccountInfo<'info>,
     signer_seeds: &[&[&[u8]]],
     amount: u64,
@@ -26,9 +26,9 @@ pub fn transfer<'info>(
         return Ok(());
     }
     let accounts = TransferChecked {
-        from: from.to_account_info(),
+        from,
         mint: mint.to_account_info(),
-        to: to.to_account_info(),
+        to,
         authority,
     };
     let cpi = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
@@ -91,7 +91,7 @@ pub struct Payout<'a, 'info> {
     pub task: &'a mut Account<'info, Task>,
     pub claim: &'a mut Account<'info, Claim>,
     pub stake: &'a mut Account<'info, Stake>,
-    pub vault: &'a InterfaceAccount<'info, TokenAccount>,
+    pub vault: &'a UncheckedAccount<'info>,
     pub mint: &'a InterfaceAccount<'info, Mint>,
     pub to: &'a InterfaceAccount<'info, TokenAccount>,
     pub token_program: &'a Interface<'info, TokenInterface>,
@@ -106,9 +106,9 @@ impl Payout<'_, '_> {
         self.task.with_signer(|seeds| {
             transfer(
                 self.token_program,
-                self.vault,
+                self.vault.to_account_info(),
                 self.mint,
-                self.to,
+                self.to.to_account_info(),
                 task_info,
                 seeds,
                 amount,

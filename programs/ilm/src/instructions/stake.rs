@@ -38,9 +38,9 @@ impl StakeTokens<'_> {
         let a = ctx.accounts;
         transfer(
             &a.token_program,
-            &a.contributor_token,
+            a.contributor_token.to_account_info(),
             &a.stake_mint,
-            &a.stake_vault,
+            a.stake_vault.to_account_info(),
             a.contributor.to_account_info(),
             &[],
             amount,

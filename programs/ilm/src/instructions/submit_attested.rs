@@ -31,8 +31,11 @@ pub struct SubmitAttested<'info> {
     pub stake: Box<Account<'info, Stake>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, dup)]
-    pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the task's vault (`has_one = vault` on the task); the token
+    /// program checks it as the transfer's source. Not unpacked here: that
+    /// would cost CU for nothing the program reads.
+    #[account(mut)]
+    pub vault: UncheckedAccount<'info>,
     #[account(mut, dup,
         constraint = contributor_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,

@@ -28,9 +28,9 @@ impl WithdrawStake<'_> {
         a.market.with_signer(|seeds| {
             transfer(
                 &a.token_program,
-                &a.stake_vault,
+                a.stake_vault.to_account_info(),
                 &a.stake_mint,
-                &a.contributor_token,
+                a.contributor_token.to_account_info(),
                 market_info,
                 seeds,
                 amount,
