@@ -273,3 +273,23 @@ fn attested_task_needs_attested_claims() {
     ];
     refused(&mut env, &ixs, IlmError::WrongVerifier);
 }
+
+#[test]
+fn a_paid_claim_ends_with_its_lease_without_a_mark() {
+    let (mut env, t, u) = depin(1, 1);
+    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 5), &[&attester(0)]);
+    env.send(&ixs, &[]).expect("5 units");
+    env.warp(3_600);
+    let employer_stake = env.stake_wallet(&t.employer);
+    env.ok(
+        ix::expire_claim(&t, &env.market, &u.pubkey(), &employer_stake),
+        &[],
+    );
+    let s = env.stake_state(&u.pubkey());
+    assert_eq!((s.amount, s.expired, s.completed), (150_000_000, 0, 1));
+    assert_eq!(env.task_state(&t).active, 0);
+    assert_eq!(
+        env.claim_state(&t, &u.pubkey()).status,
+        ClaimStatus::Expired
+    );
+}

@@ -388,3 +388,17 @@ fn the_vault_cannot_pay_itself() {
     let ix = ix::claim_merkle(&t, 0, &t.task, &t.vault, 40, tree.proof(0));
     env.fails(ix, &[], IlmError::DuplicateAccount);
 }
+
+#[test]
+fn published_payouts_cannot_be_cancelled() {
+    let (mut env, employer, t, _, tree) = published(Flavor::Token);
+    let wallet = env.wallet(&employer.pubkey());
+    env.fails(
+        ix::cancel_task(&t, &wallet),
+        &[&employer],
+        IlmError::RootAlreadyPublished,
+    );
+    // every leaf is still payable
+    let ix = claim_ix(&env, &t, &tree, 9);
+    env.ok(ix, &[]);
+}

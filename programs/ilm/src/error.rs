@@ -104,7 +104,7 @@ pub enum IlmError {
     AttestationExpired,
     #[msg("Cumulative units must exceed the units already paid")]
     StaleAttestation,
-    #[msg("Merkle root already published")]
+    #[msg("Merkle root already published: it cannot be replaced, and its payouts cannot be cancelled (clawback after the deadline)")]
     RootAlreadyPublished,
     #[msg("No Merkle root published yet")]
     RootNotPublished,

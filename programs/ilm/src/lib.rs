@@ -68,6 +68,7 @@ pub mod ilm {
     }
 
     /// Stops new claims and refunds what no live claim is owed.
+    #[access_control(ctx.accounts.validate())]
     pub fn cancel_task(ctx: Context<CancelTask>) -> Result<()> {
         CancelTask::handler(ctx)
     }

@@ -1,6 +1,7 @@
+use crate::error::IlmError;
 use crate::events::TaskCancelled;
 use crate::instructions::shared::transfer;
-use crate::state::Task;
+use crate::state::{Task, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
@@ -21,6 +22,15 @@ pub struct CancelTask<'info> {
 }
 
 impl CancelTask<'_> {
+    /// Published Merkle payouts are owed to their recipients until the
+    /// deadline; only `clawback` after it returns what nobody claimed.
+    pub fn validate(&self) -> Result<()> {
+        if let Verifier::Merkle { root, .. } = self.task.verifier {
+            require!(root == [0; 32], IlmError::RootAlreadyPublished);
+        }
+        Ok(())
+    }
+
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let refund = a.task.cancel(a.vault.amount)?;

@@ -75,9 +75,13 @@ impl ExpireClaim<'_> {
             )
         })?;
         a.stake.slash(bond, slashed)?;
-        a.stake.expired = a.stake.expired.saturating_add(1);
         a.task.release_slot()?;
-        a.employer_record.leases_expired = a.employer_record.leases_expired.saturating_add(1);
+        // An Attested claim that was paid simply reached the end of its lease:
+        // not a failure on anyone's record.
+        if a.claim.paid_units == 0 {
+            a.stake.expired = a.stake.expired.saturating_add(1);
+            a.employer_record.leases_expired = a.employer_record.leases_expired.saturating_add(1);
+        }
         a.claim.status = ClaimStatus::Expired;
         emit!(ClaimExpired {
             task: a.task.key(),
