@@ -118,6 +118,22 @@ pub fn default_task(task_id: u64) -> CreateTaskArgs {
     }
 }
 
+/// A Merkle task whose escrow covers `budget` plus its fee; `publish_root`
+/// fills in the tree later.
+pub fn merkle_task_args(task_id: u64, budget: u64) -> CreateTaskArgs {
+    CreateTaskArgs {
+        reward: budget,
+        max_completions: 1,
+        verifier: Verifier::Merkle {
+            root: [0; 32],
+            leaf_count: 0,
+            total: 0,
+            claimed: 0,
+        },
+        ..default_task(task_id)
+    }
+}
+
 pub struct Env {
     pub svm: LiteSVM,
     pub flavor: Flavor,

@@ -12,16 +12,7 @@ use std::time::Instant;
 /// A Merkle task whose escrow covers `budget` (+ fee), from a fresh employer.
 fn merkle_task(env: &mut Env, budget: u64) -> (Keypair, TaskKeys) {
     let employer = env.user();
-    let mut args = default_task(0);
-    args.reward = budget;
-    args.max_completions = 1;
-    args.verifier = Verifier::Merkle {
-        root: [0; 32],
-        leaf_count: 0,
-        total: 0,
-        claimed: 0,
-    };
-    let t = env.create_task(&employer, args);
+    let t = env.create_task(&employer, merkle_task_args(0, budget));
     (employer, t)
 }
 
@@ -369,16 +360,7 @@ fn the_vault_cannot_pay_itself() {
     let keys = env.task_keys(&employer.pubkey(), 0);
     let other = env.user();
     let tree = Tree::new(vec![(keys.task, 40), (other.pubkey(), 40)]).unwrap();
-    let mut args = default_task(0);
-    args.reward = tree.total();
-    args.max_completions = 1;
-    args.verifier = Verifier::Merkle {
-        root: [0; 32],
-        leaf_count: 0,
-        total: 0,
-        claimed: 0,
-    };
-    let t = env.create_task(&employer, args);
+    let t = env.create_task(&employer, merkle_task_args(0, tree.total()));
     env.ok(
         ix::publish_root(&t, tree.root(), 2, tree.total()),
         &[&employer],

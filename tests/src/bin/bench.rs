@@ -213,16 +213,7 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         .map(|i| Pubkey::new_from_array([(i % 251) as u8; 32]))
         .collect();
     let tree = Tree::new(owners.iter().map(|o| (*o, 40)).collect()).expect("tree");
-    let mut args = default_task(0);
-    args.reward = tree.total();
-    args.max_completions = 1;
-    args.verifier = Verifier::Merkle {
-        root: [0; 32],
-        leaf_count: 0,
-        total: 0,
-        claimed: 0,
-    };
-    let t = env.create_task(&employer, args);
+    let t = env.create_task(&employer, merkle_task_args(0, tree.total()));
     cu.insert(
         "publish_root",
         env.ok(

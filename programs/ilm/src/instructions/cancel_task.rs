@@ -1,6 +1,6 @@
 use crate::error::IlmError;
 use crate::events::TaskCancelled;
-use crate::instructions::shared::transfer;
+use crate::instructions::shared::pay_from_vault;
 use crate::state::{Task, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -34,18 +34,14 @@ impl CancelTask<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let refund = a.task.cancel(a.vault.amount)?;
-        let task_info = a.task.to_account_info();
-        a.task.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.employer_token.to_account_info(),
-                task_info,
-                seeds,
-                refund,
-            )
-        })?;
+        pay_from_vault(
+            &a.task,
+            &a.token_program,
+            a.vault.to_account_info(),
+            &a.mint,
+            a.employer_token.to_account_info(),
+            refund,
+        )?;
         emit!(TaskCancelled {
             task: a.task.key(),
             refunded: refund,

@@ -1,7 +1,7 @@
 use crate::constants::LEAVES_PER_SHARD;
 use crate::error::IlmError;
 use crate::events::LeafClaimed;
-use crate::instructions::shared::transfer;
+use crate::instructions::shared::pay_from_vault;
 use crate::math::{add, bps_of};
 use crate::state::{Bitmap, Task, Verifier};
 use crate::verify::bitmap::set_once;
@@ -85,18 +85,14 @@ impl ClaimMerkle<'_> {
             require!(*claimed <= *total, IlmError::InvalidProof);
         }
         a.task.fees_owed = add(a.task.fees_owed, fee)?;
-        let task_info = a.task.to_account_info();
-        a.task.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.recipient_token.to_account_info(),
-                task_info,
-                seeds,
-                amount,
-            )
-        })?;
+        pay_from_vault(
+            &a.task,
+            &a.token_program,
+            a.vault.to_account_info(),
+            &a.mint,
+            a.recipient_token.to_account_info(),
+            amount,
+        )?;
         emit!(LeafClaimed {
             task: a.task.key(),
             index,

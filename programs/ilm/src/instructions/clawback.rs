@@ -1,6 +1,6 @@
 use crate::error::IlmError;
 use crate::events::ClawedBack;
-use crate::instructions::shared::{now, transfer};
+use crate::instructions::shared::{now, pay_from_vault};
 use crate::math::sub;
 use crate::state::{Task, TaskStatus, Verifier};
 use anchor_lang::prelude::*;
@@ -37,18 +37,14 @@ impl Clawback<'_> {
         let a = ctx.accounts;
         let refund = sub(a.vault.amount, a.task.fees_owed)?;
         a.task.status = TaskStatus::Cancelled;
-        let task_info = a.task.to_account_info();
-        a.task.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.employer_token.to_account_info(),
-                task_info,
-                seeds,
-                refund,
-            )
-        })?;
+        pay_from_vault(
+            &a.task,
+            &a.token_program,
+            a.vault.to_account_info(),
+            &a.mint,
+            a.employer_token.to_account_info(),
+            refund,
+        )?;
         emit!(ClawedBack {
             task: a.task.key(),
             refunded: refund,

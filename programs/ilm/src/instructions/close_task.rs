@@ -1,5 +1,5 @@
 use crate::events::TaskClosed;
-use crate::instructions::shared::{now, transfer};
+use crate::instructions::shared::{now, pay_from_vault};
 use crate::state::{Market, Task};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, CloseAccount, Mint, TokenAccount, TokenInterface};
@@ -40,31 +40,26 @@ impl CloseTask<'_> {
         let a = ctx.accounts;
         let fees = a.task.fees_owed;
         let refund = a.vault.amount.saturating_sub(fees);
-        let task_info = a.task.to_account_info();
+        let payouts = [
+            (a.fee_token.to_account_info(), fees),
+            (a.employer_token.to_account_info(), refund),
+        ];
+        for (to, amount) in payouts {
+            pay_from_vault(
+                &a.task,
+                &a.token_program,
+                a.vault.to_account_info(),
+                &a.mint,
+                to,
+                amount,
+            )?;
+        }
+        let close = CloseAccount {
+            account: a.vault.to_account_info(),
+            destination: a.employer.to_account_info(),
+            authority: a.task.to_account_info(),
+        };
         a.task.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.fee_token.to_account_info(),
-                task_info.clone(),
-                seeds,
-                fees,
-            )?;
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.employer_token.to_account_info(),
-                task_info.clone(),
-                seeds,
-                refund,
-            )?;
-            let close = CloseAccount {
-                account: a.vault.to_account_info(),
-                destination: a.employer.to_account_info(),
-                authority: task_info,
-            };
             token_interface::close_account(CpiContext::new_with_signer(
                 a.token_program.key(),
                 close,

@@ -1,6 +1,6 @@
 use crate::error::IlmError;
 use crate::events::FeesCollected;
-use crate::instructions::shared::transfer;
+use crate::instructions::shared::pay_from_vault;
 use crate::state::{Market, Task};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -31,18 +31,14 @@ impl CollectFees<'_> {
         let amount = a.task.fees_owed;
         require!(amount > 0, IlmError::NothingToCollect);
         a.task.fees_owed = 0;
-        let task_info = a.task.to_account_info();
-        a.task.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.vault.to_account_info(),
-                &a.mint,
-                a.fee_token.to_account_info(),
-                task_info,
-                seeds,
-                amount,
-            )
-        })?;
+        pay_from_vault(
+            &a.task,
+            &a.token_program,
+            a.vault.to_account_info(),
+            &a.mint,
+            a.fee_token.to_account_info(),
+            amount,
+        )?;
         emit!(FeesCollected {
             task: a.task.key(),
             amount,

@@ -35,6 +35,19 @@ pub fn transfer<'info>(
     token_interface::transfer_checked(cpi, amount, mint.decimals)
 }
 
+/// Pays `amount` out of a task's vault, signed by the task PDA (the vault's authority).
+pub fn pay_from_vault<'info>(
+    task: &Account<'info, Task>,
+    token_program: &Interface<'info, TokenInterface>,
+    vault: AccountInfo<'info>,
+    mint: &InterfaceAccount<'info, Mint>,
+    to: AccountInfo<'info>,
+    amount: u64,
+) -> Result<()> {
+    let authority = task.to_account_info();
+    task.with_signer(|seeds| transfer(token_program, vault, mint, to, authority, seeds, amount))
+}
+
 /// False for Token-2022 mints whose extensions could take escrowed money
 /// away. Used as an account constraint so it runs before any vault is created.
 pub fn is_supported_mint(mint: &InterfaceAccount<Mint>) -> bool {
@@ -102,18 +115,14 @@ impl Payout<'_, '_> {
     /// records them (fees stay in the vault as owed); returns the amount paid.
     pub fn pay_units(&mut self, units: u32) -> Result<u64> {
         let amount = mul(self.task.reward, u64::from(units))?;
-        let task_info = self.task.to_account_info();
-        self.task.with_signer(|seeds| {
-            transfer(
-                self.token_program,
-                self.vault.to_account_info(),
-                self.mint,
-                self.to.to_account_info(),
-                task_info,
-                seeds,
-                amount,
-            )
-        })?;
+        pay_from_vault(
+            self.task,
+            self.token_program,
+            self.vault.to_account_info(),
+            self.mint,
+            self.to.to_account_info(),
+            amount,
+        )?;
         self.task.complete_units(units)?;
         emit!(WorkPaid {
             task: self.task.key(),
