@@ -563,12 +563,3 @@ pub fn swap(mut ix: Instruction, from: &Pubkey, to: &Pubkey) -> Instruction {
     }
     ix
 }
-
-/// The compute units one program invocation used, from its "consumed" log line.
-pub fn program_cu(logs: &[String], program: &Pubkey) -> Vec<u64> {
-    let prefix = format!("Program {program} consumed ");
-    logs.iter()
-        .filter_map(|l| l.strip_prefix(&prefix))
-        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
-        .collect()
-}

@@ -43,14 +43,6 @@ pub struct Claim {
 }
 
 impl Claim {
-    /// True while the claim holds a slot and a bond.
-    pub fn is_live(&self) -> bool {
-        matches!(
-            self.status,
-            ClaimStatus::Leased | ClaimStatus::Committed | ClaimStatus::Submitted
-        )
-    }
-
     /// Leased (or committed) and still inside the lease.
     pub fn require_working(&self, now: i64) -> Result<()> {
         require!(
