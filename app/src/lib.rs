@@ -1,13 +1,17 @@
 //! Rust client for the ilm program: PDA helpers mirroring the program's seeds,
-//! typed instruction builders, account decoding, answer commitments,
-//! attestation signing and Merkle payout trees. It builds on the program
+//! typed instruction builders, account and event decoding, answer commitments,
+//! attestation signing, Merkle payout trees, token helpers and one [`ledger::Ledger`]
+//! over an embedded LiteSVM or any Solana RPC endpoint. It builds on the program
 //! crate itself (`no-entrypoint`), so account layouts and arguments never drift.
 pub mod accounts;
 pub mod answer;
 pub mod attest;
+pub mod events;
 pub mod ix;
+pub mod ledger;
 pub mod merkle;
 pub mod pda;
+pub mod token;
 
 pub use ilm;
 pub use ilm::error::IlmError;

@@ -2,6 +2,7 @@
 use anchor_lang::prelude::*;
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketCreated {
     pub market: Pubkey,
     pub authority: Pubkey,
@@ -10,6 +11,7 @@ pub struct MarketCreated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketUpdated {
     pub market: Pubkey,
     pub paused: bool,
@@ -19,6 +21,7 @@ pub struct MarketUpdated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staked {
     pub market: Pubkey,
     pub contributor: Pubkey,
@@ -27,6 +30,7 @@ pub struct Staked {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnstakeRequested {
     pub market: Pubkey,
     pub contributor: Pubkey,
@@ -35,6 +39,7 @@ pub struct UnstakeRequested {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StakeWithdrawn {
     pub market: Pubkey,
     pub contributor: Pubkey,
@@ -42,6 +47,7 @@ pub struct StakeWithdrawn {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskCreated {
     pub task: Pubkey,
     pub market: Pubkey,
@@ -54,6 +60,7 @@ pub struct TaskCreated {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskFunded {
     pub task: Pubkey,
     pub added_completions: u32,
@@ -61,12 +68,14 @@ pub struct TaskFunded {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskCancelled {
     pub task: Pubkey,
     pub refunded: u64,
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskClosed {
     pub task: Pubkey,
     pub refunded: u64,
@@ -74,12 +83,14 @@ pub struct TaskClosed {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeesCollected {
     pub task: Pubkey,
     pub amount: u64,
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TaskClaimed {
     pub task: Pubkey,
     pub claim: Pubkey,
@@ -89,12 +100,14 @@ pub struct TaskClaimed {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimAbandoned {
     pub task: Pubkey,
     pub contributor: Pubkey,
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimExpired {
     pub task: Pubkey,
     pub contributor: Pubkey,
@@ -102,6 +115,7 @@ pub struct ClaimExpired {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkSubmitted {
     pub task: Pubkey,
     pub contributor: Pubkey,
@@ -110,6 +124,7 @@ pub struct WorkSubmitted {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkPaid {
     pub task: Pubkey,
     pub contributor: Pubkey,
@@ -120,6 +135,7 @@ pub struct WorkPaid {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkRejected {
     pub task: Pubkey,
     pub contributor: Pubkey,
@@ -127,12 +143,14 @@ pub struct WorkRejected {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimClosed {
     pub claim: Pubkey,
     pub contributor: Pubkey,
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerCommitted {
     pub task: Pubkey,
     pub contributor: Pubkey,
@@ -140,6 +158,7 @@ pub struct AnswerCommitted {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RootPublished {
     pub task: Pubkey,
     pub root: [u8; 32],
@@ -148,6 +167,7 @@ pub struct RootPublished {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BitmapInitialized {
     pub task: Pubkey,
     pub shard: u16,
@@ -155,6 +175,7 @@ pub struct BitmapInitialized {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeafClaimed {
     pub task: Pubkey,
     pub index: u32,
@@ -163,12 +184,14 @@ pub struct LeafClaimed {
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClawedBack {
     pub task: Pubkey,
     pub refunded: u64,
 }
 
 #[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BitmapClosed {
     pub bitmap: Pubkey,
     pub payer: Pubkey,

@@ -13,17 +13,17 @@ pub fn set_once(bits: &mut [u8], bit: u32) -> bool {
     true
 }
 
+/// True when bit `bit` is set: how clients see which leaves are paid.
+pub fn is_set(bits: &[u8], bit: u32) -> bool {
+    bits.get((bit / 8) as usize)
+        .is_some_and(|b| b & (1u8 << (bit % 8)) != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
-
-    /// True when bit `bit` is set (the test model reads bits back with it).
-    fn is_set(bits: &[u8], bit: u32) -> bool {
-        bits.get((bit / 8) as usize)
-            .is_some_and(|b| b & (1u8 << (bit % 8)) != 0)
-    }
 
     proptest! {
         /// Each bit can be set exactly once, and setting one never touches another.

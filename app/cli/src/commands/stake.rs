@@ -1,0 +1,88 @@
+//! `ilm stake deposit|unstake|withdraw|show`: the stake that bonds a
+//! contributor's claims in a market.
+use crate::context::{tx_fields, Ctx};
+use crate::output::Report;
+use crate::report;
+use crate::units::{format_amount, parse_amount};
+use anchor_lang::prelude::Pubkey;
+use clap::Subcommand;
+use ilm_client::{ix, Stake};
+
+#[derive(Subcommand)]
+pub enum StakeCmd {
+    /// Stake tokens of the market's stake mint.
+    Deposit {
+        /// Tokens, e.g. 150.
+        amount: String,
+    },
+    /// Ask to withdraw unlocked stake; it can be withdrawn after the cooldown.
+    Unstake {
+        /// Tokens, e.g. 50.
+        amount: String,
+    },
+    /// Withdraw stake whose cooldown has passed.
+    Withdraw,
+    /// Show a contributor's stake and track record.
+    Show {
+        /// Contributor [default: you].
+        contributor: Option<Pubkey>,
+    },
+}
+
+pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
+    let (keys, market) = ctx.market()?;
+    let decimals = ctx.mint(&keys.stake_mint)?.decimals;
+    let me = ctx.me();
+    let sent = match cmd {
+        StakeCmd::Deposit { amount } => {
+            let base = parse_amount(&amount, decimals)?;
+            let (wallet, _) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
+            let have = ctx.balance(&wallet)?;
+            if have < base {
+                return Err(format!(
+                    "you hold {} of the stake mint {}, less than {amount}",
+                    format_amount(have, decimals),
+                    keys.stake_mint
+                ));
+            }
+            ctx.send(&[ix::stake(&keys, &me, &wallet, base)], &[])?.0
+        }
+        StakeCmd::Unstake { amount } => {
+            let base = parse_amount(&amount, decimals)?;
+            ctx.send(&[ix::request_unstake(&keys, &me, base)], &[])?.0
+        }
+        StakeCmd::Withdraw => {
+            let (wallet, create) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
+            let mut ixs: Vec<_> = create.into_iter().collect();
+            ixs.push(ix::withdraw_stake(&keys, &me, &wallet));
+            ctx.send(&ixs, &[])?.0
+        }
+        StakeCmd::Show { contributor } => {
+            let who = contributor.unwrap_or(me);
+            return describe(ctx, &keys.stake(&who), &who, decimals, market.unstake_cooldown_secs);
+        }
+    };
+    let mut r = describe(ctx, &keys.stake(&me), &me, decimals, market.unstake_cooldown_secs)?;
+    tx_fields(&mut r, &sent);
+    Ok(r)
+}
+
+fn describe(ctx: &Ctx, address: &Pubkey, who: &Pubkey, decimals: u8, cooldown: i64) -> Result<Report, String> {
+    let s: Stake = ctx
+        .try_load(address, "stake")?
+        .ok_or_else(|| format!("{who} has no stake in this market: `ilm stake deposit <AMOUNT>` first"))?;
+    let withdrawable_at = (s.unstake_pending > 0).then(|| s.unstake_requested_at + cooldown);
+    Ok(report! {
+        "stake" => address.to_string(),
+        "contributor" => who.to_string(),
+        "amount" => format_amount(s.amount, decimals),
+        "locked" => format_amount(s.locked, decimals),
+        "unstake_pending" => format_amount(s.unstake_pending, decimals),
+        "withdrawable_at" => withdrawable_at,
+        "completed" => s.completed,
+        "rejected" => s.rejected,
+        "expired" => s.expired,
+        "abandoned" => s.abandoned,
+        "earned_base_units" => s.earned,
+    })
+}

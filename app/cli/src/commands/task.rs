@@ -1,0 +1,294 @@
+//! `ilm task create|fund|cancel|close|show|list`: an employer's bounties and
+//! their escrow.
+use crate::context::{tx_fields, Ctx};
+use crate::output::Report;
+use crate::report;
+use crate::units::{format_amount, format_duration, hex, parse_amount, parse_duration};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::Discriminator;
+use clap::{Args, Subcommand, ValueEnum};
+use ilm_client::ilm::instructions::CreateTaskArgs;
+use ilm_client::ledger::Memcmp;
+use ilm_client::{answer, ix, pda, Employer, Qualification, Task, TaskStatus, Verifier};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+#[derive(Subcommand)]
+pub enum TaskCmd {
+    /// Post a task and escrow its bounty (reward + fee per slot).
+    Create(CreateArgs),
+    /// Escrow more slots.
+    Fund {
+        task: Pubkey,
+        /// Slots (or units, or nothing for Merkle) to add.
+        slots: u32,
+    },
+    /// Cancel before anyone claims; the escrow comes back.
+    Cancel { task: Pubkey },
+    /// After the deadline and every review window: refund what is left, pay fees, reclaim rent.
+    Close { task: Pubkey },
+    /// Show a task and its escrow.
+    Show { task: Pubkey },
+    /// List the market's tasks.
+    List {
+        /// Only this employer's tasks.
+        #[arg(long)]
+        employer: Option<Pubkey>,
+        /// Only tasks you posted.
+        #[arg(long, conflicts_with = "employer")]
+        mine: bool,
+    },
+}
+
+/// How the work is proven and paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum VerifierKind {
+    /// You approve or reject; silence past the review window pays.
+    Review,
+    /// A known answer, paid by commit-reveal (`--answer`).
+    Preimage,
+    /// m-of-n attester signatures of work units (DePIN); reward is per unit.
+    Attested,
+    /// One Merkle root paying many recipients (`--reward` is the whole budget).
+    Merkle,
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// Reward mint.
+    #[arg(long)]
+    mint: Pubkey,
+    /// How the work is verified.
+    #[arg(long, value_enum, default_value_t = VerifierKind::Review)]
+    verifier: VerifierKind,
+    /// Tokens per completion (per unit for attested; the whole budget for merkle).
+    #[arg(long)]
+    reward: String,
+    /// Completions (units for attested) to escrow now.
+    #[arg(long, default_value_t = 1)]
+    slots: u32,
+    /// No claims after this long from now (e.g. 7d).
+    #[arg(long, default_value = "7d")]
+    deadline: String,
+    /// How long a claim holds its slot (e.g. 1h).
+    #[arg(long, default_value = "1h")]
+    lease: String,
+    /// Stake locked per claim, in stake-mint tokens.
+    #[arg(long, default_value = "0")]
+    bond: String,
+    /// Your window to judge a submission before it pays itself (review tasks).
+    #[arg(long, default_value = "1d")]
+    review: String,
+    /// The task specification; its sha256 goes on-chain.
+    #[arg(long)]
+    spec: PathBuf,
+    /// Where contributors find the spec [default: file:<spec file name>].
+    #[arg(long)]
+    spec_uri: Option<String>,
+    /// The known answer (preimage tasks); only its hash goes on-chain.
+    #[arg(long)]
+    answer: Option<String>,
+    /// Paid completions a contributor needs in this market.
+    #[arg(long, default_value_t = 0)]
+    min_completed: u32,
+    /// Highest acceptable rejection rate of a contributor, in bps.
+    #[arg(long, default_value_t = 10_000)]
+    max_reject_bps: u16,
+}
+
+pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
+    match cmd {
+        TaskCmd::Create(a) => create(ctx, a),
+        TaskCmd::Fund { task, slots } => {
+            let (keys, t) = ctx.task(&task)?;
+            require_employer(ctx, &t)?;
+            let (wallet, _) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let (sent, _) = ctx.send(&[ix::fund_task(&keys, &wallet, slots)], &[])?;
+            with_tx(ctx, &task, &sent)
+        }
+        TaskCmd::Cancel { task } => {
+            let (keys, t) = ctx.task(&task)?;
+            require_employer(ctx, &t)?;
+            let (wallet, create) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let mut ixs: Vec<_> = create.into_iter().collect();
+            ixs.push(ix::cancel_task(&keys, &wallet));
+            let (sent, _) = ctx.send(&ixs, &[])?;
+            with_tx(ctx, &task, &sent)
+        }
+        TaskCmd::Close { task } => {
+            let (keys, t) = ctx.task(&task)?;
+            require_employer(ctx, &t)?;
+            let market: ilm_client::Market = ctx.load(&t.market, "market")?;
+            let (wallet, create_mine) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let (fee_token, create_fee) = ctx.wallet(&market.fee_owner, &keys.mint, &keys.token_program)?;
+            let decimals = ctx.mint(&keys.mint)?.decimals;
+            let before = ctx.balance(&wallet)?;
+            let mut ixs: Vec<_> = create_mine.into_iter().chain(create_fee).collect();
+            ixs.push(ix::close_task(&keys, &wallet, &fee_token));
+            let (sent, _) = ctx.send(&ixs, &[])?;
+            let mut r = report! {
+                "task" => task.to_string(),
+                "closed" => true,
+                "refunded" => format_amount(ctx.balance(&wallet)? - before, decimals),
+                "fees_paid" => format_amount(t.fees_owed, decimals),
+            };
+            tx_fields(&mut r, &sent);
+            Ok(r)
+        }
+        TaskCmd::Show { task } => describe(ctx, &task),
+        TaskCmd::List { employer, mine } => list(ctx, if mine { Some(ctx.me()) } else { employer }),
+    }
+}
+
+fn require_employer(ctx: &Ctx, t: &Task) -> Result<(), String> {
+    if t.employer == ctx.me() {
+        Ok(())
+    } else {
+        Err(format!("only the task's employer {} can do this; you are {}", t.employer, ctx.me()))
+    }
+}
+
+fn with_tx(ctx: &Ctx, task: &Pubkey, sent: &ilm_client::ledger::Sent) -> Result<Report, String> {
+    let mut r = describe(ctx, task)?;
+    tx_fields(&mut r, sent);
+    Ok(r)
+}
+
+fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
+    let (mkeys, market) = ctx.market()?;
+    let mint = ctx.mint(&a.mint)?;
+    let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
+    let me = ctx.me();
+    let record: Option<Employer> = ctx.try_load(&pda::employer(&mkeys.market, &me).0, "employer record")?;
+    let task_id = record.map_or(0, |r| r.tasks_posted);
+    let keys = ix::TaskKeys::new(mkeys.market, me, task_id, a.mint, mint.token_program);
+    let spec = std::fs::read(&a.spec).map_err(|e| format!("cannot read --spec {}: {e}", a.spec.display()))?;
+    let spec_uri = a.spec_uri.unwrap_or_else(|| {
+        format!("file:{}", a.spec.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+    });
+    let (verifier, slots) = match a.verifier {
+        VerifierKind::Review => (Verifier::Review, a.slots),
+        VerifierKind::Preimage => {
+            let answer = a.answer.as_deref().ok_or("a preimage task needs --answer <TEXT>")?;
+            (Verifier::Preimage { answer_hash: answer::answer_hash(&keys.task, answer.as_bytes()) }, a.slots)
+        }
+        VerifierKind::Attested => (Verifier::Attested, a.slots),
+        VerifierKind::Merkle => (Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 }, 1),
+    };
+    if a.answer.is_some() && a.verifier != VerifierKind::Preimage {
+        return Err("--answer is only for --verifier preimage".into());
+    }
+    let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
+    let args = CreateTaskArgs {
+        task_id,
+        reward: parse_amount(&a.reward, mint.decimals)?,
+        max_completions: slots,
+        deadline: now + parse_duration(&a.deadline)?,
+        lease_secs: parse_duration(&a.lease)?,
+        bond: parse_amount(&a.bond, stake_decimals)?,
+        review_secs: parse_duration(&a.review)?,
+        qualification: Qualification { min_completed: a.min_completed, max_reject_bps: a.max_reject_bps },
+        spec_hash: Sha256::digest(&spec).into(),
+        spec_uri,
+        verifier,
+    };
+    let (wallet, _) = ctx.wallet(&me, &a.mint, &mint.token_program)?;
+    let have = ctx.balance(&wallet)?;
+    let fee = Task::fee_for(args.reward, market.fee_bps);
+    let escrow = args
+        .reward
+        .checked_add(fee)
+        .and_then(|unit| unit.checked_mul(u64::from(slots)))
+        .ok_or("reward x slots is too large")?;
+    if have < escrow {
+        return Err(format!(
+            "escrow needs {} tokens (reward + {} bps fee per slot) but you hold {} of {}",
+            format_amount(escrow, mint.decimals),
+            market.fee_bps,
+            format_amount(have, mint.decimals),
+            a.mint
+        ));
+    }
+    let (sent, _) = ctx.send(&[ix::create_task(&keys, &wallet, args)], &[])?;
+    with_tx(ctx, &keys.task, &sent)
+}
+
+/// The verifier's name as `--verifier` spells it.
+pub fn verifier_name(v: &Verifier) -> &'static str {
+    match v {
+        Verifier::Review => "review",
+        Verifier::Preimage { .. } => "preimage",
+        Verifier::Attested => "attested",
+        Verifier::Merkle { .. } => "merkle",
+    }
+}
+
+/// A task's fields in human units.
+pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
+    let (keys, t) = ctx.task(address)?;
+    let d = ctx.mint(&t.mint)?.decimals;
+    let status = match t.status {
+        TaskStatus::Open => "open",
+        TaskStatus::Cancelled => "cancelled",
+    };
+    let mut r = report! {
+        "task" => address.to_string(),
+        "employer" => t.employer.to_string(),
+        "task_id" => t.task_id,
+        "status" => status,
+        "verifier" => verifier_name(&t.verifier),
+        "mint" => t.mint.to_string(),
+        "reward" => format_amount(t.reward, d),
+        "fee" => format_amount(t.fee, d),
+        "slots" => t.max_completions,
+        "completed" => t.completions,
+        "active_claims" => t.active,
+        "free_slots" => t.max_completions.saturating_sub(t.completions + t.active),
+        "escrow" => format_amount(ctx.balance(&keys.vault)?, d),
+        "fees_owed" => format_amount(t.fees_owed, d),
+        "deadline" => t.deadline,
+        "lease" => format_duration(t.lease_secs),
+        "bond_base_units" => t.bond,
+        "review_window" => format_duration(t.review_secs),
+        "spec_hash" => hex(&t.spec_hash),
+        "spec_uri" => t.spec_uri.clone(),
+    };
+    if let Verifier::Merkle { root, leaf_count, total, claimed } = t.verifier {
+        r.insert("merkle_root".into(), hex(&root).into());
+        r.insert("leaves".into(), leaf_count.into());
+        r.insert("merkle_total".into(), format_amount(total, d).into());
+        r.insert("merkle_claimed".into(), format_amount(claimed, d).into());
+    }
+    Ok(r)
+}
+
+fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
+    let market = ctx.market_address()?;
+    let mut filters = vec![
+        Memcmp { offset: 0, bytes: Task::DISCRIMINATOR.to_vec() },
+        Memcmp { offset: 8, bytes: market.to_bytes().to_vec() },
+    ];
+    if let Some(e) = employer {
+        filters.push(Memcmp { offset: 40, bytes: e.to_bytes().to_vec() });
+    }
+    let found = ctx
+        .ledger
+        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
+        .map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    for (address, account) in found {
+        let t: Task = ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+        let d = ctx.mint(&t.mint)?.decimals;
+        rows.push(serde_json::json!({
+            "task": address.to_string(),
+            "verifier": verifier_name(&t.verifier),
+            "reward": format_amount(t.reward, d),
+            "slots": t.max_completions,
+            "completed": t.completions,
+            "active": t.active,
+            "status": if t.status == TaskStatus::Open { "open" } else { "cancelled" },
+            "employer": t.employer.to_string(),
+        }));
+    }
+    Ok(report! { "market" => market.to_string(), "count" => rows.len(), "tasks" => rows })
+}

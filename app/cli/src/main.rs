@@ -1,0 +1,92 @@
+//! `ilm`: the Internet Labor Market from the command line. Employers post and
+//! fund tasks, contributors stake, claim, deliver and get paid, operators run
+//! markets and crank payouts. Every command runs against the embedded ledger
+//! (LiteSVM with the real program, saved between commands) unless `-u` names
+//! a Solana cluster.
+mod commands;
+mod context;
+mod output;
+mod units;
+
+use clap::{Parser, Subcommand};
+use commands::*;
+use context::{Ctx, Global};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "ilm", version, about = "The Internet Labor Market on Solana", long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create, show or update a market (operators).
+    #[command(subcommand)]
+    Market(market::MarketCmd),
+    /// Deposit, unstake, withdraw or show a contributor's stake.
+    #[command(subcommand)]
+    Stake(stake::StakeCmd),
+    /// Post, fund, cancel, close, show or list tasks (employers).
+    #[command(subcommand)]
+    Task(task::TaskCmd),
+    /// Claim, submit, commit, reveal, abandon or check work (contributors).
+    #[command(subcommand)]
+    Work(work::WorkCmd),
+    /// Approve, reject or settle submitted work.
+    #[command(subcommand)]
+    Review(review::ReviewCmd),
+    /// Sign an attestation (attesters) or submit attested work (contributors).
+    #[command(subcommand)]
+    Attest(attest::AttestCmd),
+    /// Build, publish, claim or push a Merkle batch payout.
+    #[command(subcommand)]
+    Merkle(merkle::MerkleCmd),
+    /// Create test mints and airdrop test tokens (embedded ledger and test clusters).
+    #[command(subcommand)]
+    Mint(mint::MintCmd),
+    /// Inspect, warp or reset the embedded ledger.
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCmd),
+    /// A whole market on a fresh embedded ledger, with a summary table.
+    Demo(demo::DemoArgs),
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let mut ctx = match cli.command {
+        // The demo never touches the saved ledger.
+        Command::Demo(_) => Ctx::in_memory(cli.global)?,
+        _ => Ctx::open(cli.global)?,
+    };
+    let report = match cli.command {
+        Command::Market(c) => market::run(&mut ctx, c),
+        Command::Stake(c) => stake::run(&mut ctx, c),
+        Command::Task(c) => task::run(&mut ctx, c),
+        Command::Work(c) => work::run(&mut ctx, c),
+        Command::Review(c) => review::run(&mut ctx, c),
+        Command::Attest(c) => attest::run(&mut ctx, c),
+        Command::Merkle(c) => merkle::run(&mut ctx, c),
+        Command::Mint(c) => mint::run(&mut ctx, c),
+        Command::Ledger(c) => ledger::run(&mut ctx, c),
+        Command::Demo(a) => demo::run(&mut ctx, a),
+    };
+    // Whatever landed before a failure is on the ledger: save it either way.
+    let saved = ctx.save();
+    let report = report?;
+    saved?;
+    ctx.print(&report);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The real `ilm` binary against the embedded ledger: state persists across
+//! invocations, JSON output is parsed and checked, and bad input fails with a
+//! clear message and a non-zero exit without changing state.
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+struct Shell {
+    home: TempDir,
+}
+
+impl Shell {
+    fn new() -> Shell {
+        let home = TempDir::new().expect("temp dir");
+        std::fs::write(home.path().join("spec.md"), "Label each photo: cat or dog.").unwrap();
+        std::fs::write(home.path().join("result.csv"), "photo1,cat\nphoto2,dog\n").unwrap();
+        Shell { home }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    fn cmd(&self, who: &str, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("ilm").expect("ilm binary");
+        c.env("ILM_HOME", self.home.path())
+            .env_remove("ILM_URL")
+            .env_remove("ILM_MARKET")
+            .env_remove("ILM_KEYPAIR")
+            .arg("-k")
+            .arg(self.path(&format!("{who}.json")))
+            .args(args);
+        c
+    }
+
+    /// Runs `ilm --output json <args>` as `who`, asserts success, parses the object.
+    fn json(&self, who: &str, args: &[&str]) -> Value {
+        let out = self.cmd(who, args).arg("--output").arg("json").output().unwrap();
+        assert!(
+            out.status.success(),
+            "ilm {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("ilm {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+        })
+    }
+
+    /// Runs and asserts failure with `needle` in stderr.
+    fn fails(&self, who: &str, args: &[&str], needle: &str) {
+        let out = self.cmd(who, args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "ilm {args:?} should fail but printed {}", String::from_utf8_lossy(&out.stdout));
+        assert!(err.contains(needle), "ilm {args:?}: expected {needle:?} in stderr, got: {err}");
+    }
+
+    fn pubkey(&self, who: &str) -> String {
+        s(&self.json(who, &["ledger", "info"])["keypair"])
+    }
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+}
+
+/// An employer with reward and stake mints, a market and a funded contributor.
+struct Market {
+    mint: String,
+    stake_mint: String,
+    alice: String,
+}
+
+fn open_market(sh: &Shell) -> Market {
+    let mint = s(&sh.json("employer", &["mint", "create"])["mint"]);
+    let stake_mint = s(&sh.json("employer", &["mint", "create", "--decimals", "9"])["mint"]);
+    let market = sh.json("employer", &["market", "create", "--stake-mint", &stake_mint, "--min-stake", "100", "--fee-bps", "250"]);
+    assert_eq!(market["min_stake"], "100");
+    assert_eq!(market["fee_bps"], 250);
+    let alice = sh.pubkey("alice");
+    sh.json("employer", &["mint", "airdrop", &stake_mint, "500", "--to", &alice]);
+    let mine = sh.json("employer", &["mint", "airdrop", &mint, "1000"]);
+    assert_eq!(mine["balance"], "1000");
+    Market { mint, stake_mint, alice }
+}
+
+fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
+    let spec = sh.path("spec.md");
+    let mut args = vec!["task", "create", "--mint", &m.mint, "--reward", "10", "--slots", "2", "--spec"];
+    let spec = spec.to_str().unwrap().to_string();
+    args.push(&spec);
+    args.extend_from_slice(extra);
+    s(&sh.json("employer", &args)["task"])
+}
+
+#[test]
+fn employer_and_contributor_across_invocations() {
+    let sh = Shell::new();
+    let m = open_market(&sh);
+    let task = create_task(&sh, &m, &["--bond", "20"]);
+    let shown = sh.json("employer", &["task", "show", &task]);
+    assert_eq!(shown["verifier"], "review");
+    assert_eq!(shown["escrow"], "20.5", "2 slots x (10 + 2.5% fee)");
+
+    let staked = sh.json("alice", &["stake", "deposit", "150"]);
+    assert_eq!(staked["amount"], "150");
+    let claimed = sh.json("alice", &["work", "claim", &task]);
+    assert_eq!(claimed["status"], "Leased");
+    let result = sh.path("result.csv");
+    let submitted = sh.json("alice", &["work", "submit", &task, "--result", result.to_str().unwrap(), "--uri", "ipfs://r"]);
+    assert_eq!(submitted["status"], "Submitted");
+    let approved = sh.json("employer", &["review", "approve", &task, &m.alice]);
+    assert_eq!(approved["status"], "Paid");
+    assert_eq!(approved["paid"], "10");
+    assert!(approved["compute_units"].as_u64().unwrap() > 0);
+    let status = sh.json("alice", &["work", "status", &task]);
+    assert_eq!(status["status"], "Paid");
+    let stake = sh.json("alice", &["stake", "show"]);
+    assert_eq!(stake["completed"], 1);
+    assert_eq!(stake["locked"], "0");
+
+    let listed = sh.json("alice", &["task", "list"]);
+    assert_eq!(listed["count"], 1);
+    assert_eq!(listed["tasks"][0]["completed"], 1);
+
+    // Commit-reveal: the salt is kept between the two invocations.
+    let quiz = create_task(&sh, &m, &["--verifier", "preimage", "--answer", "cat"]);
+    sh.json("alice", &["work", "claim", &quiz]);
+    assert_eq!(sh.json("alice", &["work", "commit", &quiz, "--answer", "cat"])["status"], "Committed");
+    let revealed = sh.json("alice", &["work", "reveal", &quiz]);
+    assert_eq!(revealed["status"], "Paid");
+    assert_eq!(revealed["paid"], "10");
+
+    // Review timeout: anyone settles after the window.
+    let judged = create_task(&sh, &m, &["--review", "1d"]);
+    sh.json("alice", &["work", "claim", &judged]);
+    sh.json("alice", &["work", "submit", &judged, "--result-hash", &"ab".repeat(32)]);
+    sh.fails("alice", &["review", "settle", &judged, &m.alice], "Review window still open");
+    sh.json("alice", &["ledger", "warp", "2d"]);
+    let settled = sh.json("alice", &["review", "settle", &judged, &m.alice]);
+    assert_eq!(settled["paid"], "10");
+    assert_eq!(sh.json("alice", &["stake", "show"])["completed"], 3);
+    assert_eq!(sh.json("employer", &["market", "show"])["stake_mint"], m.stake_mint);
+}
+
+#[test]
+fn bad_input_fails_clearly_and_changes_nothing() {
+    let sh = Shell::new();
+    let m = open_market(&sh);
+    let task = create_task(&sh, &m, &[]);
+    let before = (sh.json("employer", &["task", "list"]), sh.json("employer", &["task", "show", &task]));
+    let spec = sh.path("spec.md");
+    let spec = spec.to_str().unwrap();
+    let unknown = "7TaWTUtW1dUhSK2EcCEXNP8DtjQVcX8GwHDrnsaMybmm";
+
+    sh.fails("employer", &["task", "create", "--mint", unknown, "--reward", "1", "--spec", spec], "not found");
+    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward=-5", "--spec", spec], "negative");
+    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "0.0000001", "--spec", spec], "decimal places");
+    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "5000", "--spec", spec], "escrow needs");
+    sh.fails("employer", &["task", "show", unknown], "not found");
+    sh.fails("employer", &["task", "show", "not-an-address"], "invalid value");
+    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "1", "--spec", spec, "--deadline", "3y"], "duration");
+    sh.fails("alice", &["work", "commit", &task, "--answer", "cat"], "is a review task");
+    sh.fails("alice", &["work", "claim", &task], "no stake");
+    sh.fails("alice", &["review", "approve", &task, &m.alice], "only the task's employer");
+    let missing = sh.path("nobody.json");
+    let mut cmd = Command::cargo_bin("ilm").unwrap();
+    let out = cmd
+        .env("ILM_HOME", sh.home.path())
+        .args(["-u", "http://127.0.0.1:9", "-k", missing.to_str().unwrap(), "task", "list"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read keypair"));
+    assert!(!missing.exists(), "a keypair is only created on the embedded ledger");
+
+    let after = (sh.json("employer", &["task", "list"]), sh.json("employer", &["task", "show", &task]));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn merkle_build_publish_push_is_resumable() {
+    let sh = Shell::new();
+    let m = open_market(&sh);
+    let recipients: Vec<String> = (0..5).map(|i| sh.pubkey(&format!("r{i}"))).collect();
+    let csv: String = recipients.iter().enumerate().map(|(i, r)| format!("{r},{}.5\n", i + 1)).collect();
+    std::fs::write(sh.path("epoch.csv"), format!("recipient,amount\n{csv}")).unwrap();
+    let proofs = sh.path("epoch.json");
+    let built = sh.json("employer", &["merkle", "build", sh.path("epoch.csv").to_str().unwrap(), "--mint", &m.mint, "-o", proofs.to_str().unwrap()]);
+    assert_eq!(built["leaves"], 5);
+    assert_eq!(built["total"], "17.5");
+    let spec = sh.path("spec.md");
+    let task = s(&sh.json("employer", &["task", "create", "--mint", &m.mint, "--verifier", "merkle", "--reward", "17.5", "--spec", spec.to_str().unwrap()])["task"]);
+    let p = proofs.to_str().unwrap();
+    sh.fails("employer", &["merkle", "push", &task, p], "another root");
+    sh.json("employer", &["merkle", "publish", &task, p]);
+    // r1 claims its own leaf, then the crank pays the rest and skips it.
+    let own = sh.json("r1", &["merkle", "claim", &task, p]);
+    assert_eq!(own["paid"], "2.5");
+    let pushed = sh.json("employer", &["merkle", "push", &task, p]);
+    assert_eq!(pushed["leaves_paid"], 4);
+    assert_eq!(pushed["already_paid"], 1);
+    let again = sh.json("employer", &["merkle", "push", &task, p]);
+    assert_eq!(again["leaves_paid"], 0);
+    assert_eq!(again["already_paid"], 5);
+    assert_eq!(sh.json("employer", &["task", "show", &task])["merkle_claimed"], "17.5");
+    sh.fails("r1", &["merkle", "claim", &task, p], "transaction failed");
+}
+
+#[test]
+fn demo_pays_every_path() {
+    let sh = Shell::new();
+    let out = sh.json("demo", &["demo", "--contributors", "300"]);
+    let paths = out["payout paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 5);
+    for p in paths {
+        assert!(p["payouts"].as_u64().unwrap() > 0, "{p}");
+        assert!(p["CU per payout"].as_u64().unwrap() > 0, "{p}");
+    }
+    assert_eq!(out["epoch contributors paid"], 300);
+    assert!(!Path::new(&sh.path("ledger.bin")).exists(), "the demo never touches the saved ledger");
+}

@@ -1,0 +1,233 @@
+//! One `Ledger` over two real backends: [`Embedded`] (LiteSVM holding the
+//! built `ilm.so`, its accounts saved to a file between commands) and [`Rpc`]
+//! (any Solana JSON-RPC endpoint). Commands are written once against the trait.
+mod embedded;
+mod rpc;
+
+pub use embedded::{Embedded, EmbeddedError};
+pub use rpc::{cluster_url, Rpc, RpcOptions};
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_transaction_error::TransactionError;
+use std::fmt;
+
+/// A landed transaction.
+#[derive(Clone, Debug)]
+pub struct Sent {
+    /// Base-58 transaction signature.
+    pub signature: String,
+    /// Compute units the transaction consumed.
+    pub compute_units: u64,
+    /// Lamports paid in fees.
+    pub fee: u64,
+    /// Program logs.
+    pub logs: Vec<String>,
+}
+
+/// One transaction to send: instructions and the signers besides the fee payer.
+pub struct Batch<'a> {
+    pub instructions: Vec<Instruction>,
+    pub signers: Vec<&'a Keypair>,
+}
+
+/// Why a ledger call failed, worded for the person who has to fix it.
+#[derive(Debug)]
+pub enum LedgerError {
+    /// The transaction ran and failed; nothing it did was kept.
+    Failed {
+        error: TransactionError,
+        logs: Vec<String>,
+    },
+    /// The fee payer cannot pay the fee or the rent.
+    InsufficientFunds { payer: Pubkey, detail: String },
+    /// No executable program at the ilm program id on this cluster.
+    NotDeployed { program: Pubkey, ledger: String },
+    /// The blockhash expired before the transaction was confirmed, after every retry.
+    BlockhashExpired { signature: String },
+    /// The endpoint could not be reached (after retries).
+    Network(String),
+    /// The endpoint answered with a JSON-RPC error.
+    Rpc { code: i64, message: String },
+    /// Only one backend can do this (for example warping the clock).
+    Unsupported(String),
+    /// The embedded ledger's file or program could not be read or written.
+    Storage(String),
+}
+
+impl LedgerError {
+    /// The program's own words for a failure: Anchor's `Error Message:` log
+    /// line when there is one, else the last program log line.
+    pub fn program_message(&self) -> Option<String> {
+        let LedgerError::Failed { logs, .. } = self else {
+            return None;
+        };
+        logs.iter()
+            .find_map(|l| {
+                let (_, message) = l.split_once("Error Message: ")?;
+                // Anchor names the account a constraint failed on: say which.
+                Some(match l.split_once("caused by account: ") {
+                    Some((_, rest)) => {
+                        let account = rest.split('.').next().unwrap_or(rest);
+                        format!("{message} (account `{account}`)")
+                    }
+                    None => message.to_string(),
+                })
+            })
+            .or_else(|| {
+                logs.iter()
+                    .rev()
+                    .find(|l| l.starts_with("Program log: ") && !l.contains("Instruction: "))
+                    .map(|l| l.trim_start_matches("Program log: ").to_string())
+            })
+    }
+
+    /// The custom error number, when a program returned one.
+    pub fn custom_code(&self) -> Option<u32> {
+        match self {
+            LedgerError::Failed {
+                error:
+                    TransactionError::InstructionError(
+                        _,
+                        solana_instruction_error::InstructionError::Custom(c),
+                    ),
+                ..
+            } => Some(*c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            // The program's reason first: it says what to do.
+            LedgerError::Failed { error, .. } => match self.program_message() {
+                Some(m) => write!(f, "{m} (transaction failed: {error})"),
+                None => write!(f, "transaction failed: {error}"),
+            },
+            LedgerError::InsufficientFunds { payer, detail } => write!(
+                f,
+                "{payer} cannot pay for this transaction ({detail}): fund it with SOL (`solana airdrop` on test clusters)"
+            ),
+            LedgerError::NotDeployed { program, ledger } => write!(
+                f,
+                "the ilm program {program} is not deployed on {ledger}: deploy it first (see migrations/README.md) or pass -u for the right cluster"
+            ),
+            LedgerError::BlockhashExpired { signature } => write!(
+                f,
+                "transaction {signature} was not confirmed before its blockhash expired: the cluster is congested, retry with a higher --priority-fee"
+            ),
+            LedgerError::Network(m) => write!(f, "cannot reach the RPC endpoint: {m}"),
+            LedgerError::Rpc { code, message } => write!(f, "RPC error {code}: {message}"),
+            LedgerError::Unsupported(m) => write!(f, "{m}"),
+            LedgerError::Storage(m) => write!(f, "embedded ledger: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for LedgerError {}
+
+/// A `memcmp` filter for [`Ledger::program_accounts`]: `bytes` at `offset`.
+#[derive(Clone, Debug)]
+pub struct Memcmp {
+    pub offset: usize,
+    pub bytes: Vec<u8>,
+}
+
+/// What the CLI needs from a chain.
+pub trait Ledger {
+    /// Where this ledger lives, for messages (`embedded:<file>` or the URL).
+    fn describe(&self) -> String;
+
+    /// One account, `None` when it does not exist.
+    fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError>;
+
+    /// Accounts owned by `program` matching every filter.
+    fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Memcmp],
+    ) -> Result<Vec<(Pubkey, Account)>, LedgerError>;
+
+    /// The cluster clock's unix timestamp.
+    fn unix_timestamp(&self) -> Result<i64, LedgerError>;
+
+    /// Lamports that make `len` bytes of data rent-exempt.
+    fn minimum_balance(&self, len: usize) -> Result<u64, LedgerError>;
+
+    /// Signs with `payer` (fee payer) and `signers`, sends and waits for confirmation.
+    fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Sent, LedgerError>;
+
+    /// Sends independent transactions, several in flight at once where the
+    /// backend allows; one result per batch, in order.
+    fn send_all(&mut self, batches: &[Batch], payer: &Keypair) -> Vec<Result<Sent, LedgerError>> {
+        batches
+            .iter()
+            .map(|b| self.send(&b.instructions, payer, &b.signers))
+            .collect()
+    }
+
+    /// Gives `to` lamports (embedded ledger and test clusters).
+    fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), LedgerError>;
+
+    /// Whether this is a throwaway ledger where minting test tokens makes sense.
+    fn is_test_ledger(&self) -> bool;
+
+    /// Moves the clock `secs` ahead; only a ledger that owns its clock can.
+    fn warp(&mut self, secs: i64) -> Result<(), LedgerError> {
+        let _ = secs;
+        Err(LedgerError::Unsupported(format!(
+            "{} keeps real time: only the embedded ledger can warp its clock",
+            self.describe()
+        )))
+    }
+
+    /// Transactions this ledger has executed, when it counts them.
+    fn transactions(&self) -> Option<u64> {
+        None
+    }
+
+    /// Persists state between commands (a no-op on a cluster).
+    fn save(&mut self) -> Result<(), LedgerError> {
+        Ok(())
+    }
+
+    /// Fails with [`LedgerError::NotDeployed`] unless `program` is executable here.
+    fn ensure_deployed(&self, program: &Pubkey) -> Result<(), LedgerError> {
+        match self.account(program)? {
+            Some(a) if a.executable => Ok(()),
+            _ => Err(LedgerError::NotDeployed {
+                program: *program,
+                ledger: self.describe(),
+            }),
+        }
+    }
+}
+
+/// Maps fee-payer failures to [`LedgerError::InsufficientFunds`], the rest to `Failed`.
+pub(crate) fn classify(error: TransactionError, logs: Vec<String>, payer: &Pubkey) -> LedgerError {
+    match error {
+        TransactionError::InsufficientFundsForFee
+        | TransactionError::InsufficientFundsForRent { .. }
+        | TransactionError::AccountNotFound => LedgerError::InsufficientFunds {
+            payer: *payer,
+            detail: error.to_string(),
+        },
+        // Token and system programs exist on every cluster; a missing program is ours.
+        TransactionError::ProgramAccountNotFound | TransactionError::InvalidProgramForExecution => {
+            LedgerError::NotDeployed {
+                program: crate::PROGRAM_ID,
+                ledger: "this cluster".to_string(),
+            }
+        }
+        error => LedgerError::Failed { error, logs },
+    }
+}
