@@ -6,7 +6,7 @@ export RUSTDOC := /usr/bin/rustdoc
 CARGO := /usr/bin/cargo
 SO := target/deploy/ilm.so
 
-.PHONY: setup build test lint bench demo
+.PHONY: setup build test lint bench demo ilm
 
 ## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
 setup:
@@ -33,6 +33,10 @@ lint: setup
 bench: build
 	@$(CARGO) run --locked -q -p ilm-tests --bin bench
 
-## demo: an employer, contributors and a judged task, end to end on the real .so
+## demo: a whole market on a fresh embedded ledger: commit-reveal, attested, judged and 50,000 Merkle payouts
 demo: build
-	@$(CARGO) run --locked -q -p ilm-tests --bin demo
+	@$(CARGO) run --locked -q -p ilm-cli --bin ilm -- demo $(DEMO_ARGS)
+
+## ilm: build the `ilm` CLI (target/debug/ilm) and the program it embeds
+ilm: build
+	@$(CARGO) build --locked -q -p ilm-cli --bin ilm

@@ -313,6 +313,23 @@ fn close_task_ok_pays_fees_refunds_rest_returns_rent() {
 }
 
 #[test]
+fn close_task_ok_when_the_employer_is_the_fee_owner() {
+    let mut env = Env::new(Flavor::Token);
+    let operator = env.fee_owner.insecure_clone();
+    let t = env.create_task(&operator, default_task(0));
+    let a = env.staked_user(150_000_000);
+    env.claim(&t, &a);
+    env.submit(&t, &a);
+    env.approve(&t, &operator, &a.pubkey());
+    let wallet = env.wallet(&operator.pubkey());
+    env.warp_to(default_task(0).deadline + default_task(0).review_secs);
+    env.ok(ix::close_task(&t, &wallet, &wallet), &[&operator]);
+    // Paid one reward; the fee and the two unused slots came back.
+    assert_eq!(env.balance(&wallet), STARTING_TOKENS - 10_000_000);
+    env.assert_conserved(&[]);
+}
+
+#[test]
 fn close_task_checks() {
     let mut env = Env::new(Flavor::Token);
     let employer = env.user();
@@ -342,7 +359,7 @@ fn close_task_checks() {
     let ix = ix::close_task(&t, &wallet, &env.wallet(&stranger.pubkey()));
     env.fails_anchor(ix, &[&employer], Anchor::ConstraintTokenOwner);
     let ix = ix::close_task(&t, &wallet, &wallet);
-    env.fails_anchor(ix, &[&employer], Anchor::ConstraintDuplicateMutableAccount);
+    env.fails_anchor(ix, &[&employer], Anchor::ConstraintTokenOwner);
     // a stranger cannot close it
     let ix = swap(
         ix::close_task(&t, &wallet, &fee_token),

@@ -227,6 +227,9 @@ pub fn verifier_name(v: &Verifier) -> &'static str {
 pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
     let (keys, t) = ctx.task(address)?;
     let d = ctx.mint(&t.mint)?.decimals;
+    let market: ilm_client::Market = ctx.load(&t.market, "market")?;
+    let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
+    let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
     let status = match t.status {
         TaskStatus::Open => "open",
         TaskStatus::Cancelled => "cancelled",
@@ -247,8 +250,9 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         "escrow" => format_amount(ctx.balance(&keys.vault)?, d),
         "fees_owed" => format_amount(t.fees_owed, d),
         "deadline" => t.deadline,
+        "deadline_in" => if t.deadline > now { format_duration(t.deadline - now) } else { "passed".to_string() },
         "lease" => format_duration(t.lease_secs),
-        "bond_base_units" => t.bond,
+        "bond" => format_amount(t.bond, stake_decimals),
         "review_window" => format_duration(t.review_secs),
         "spec_hash" => hex(&t.spec_hash),
         "spec_uri" => t.spec_uri.clone(),

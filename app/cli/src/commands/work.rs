@@ -105,6 +105,12 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             if matches!(t.verifier, Verifier::Merkle { .. }) {
                 return Err(format!("task {task} is a merkle task: nothing to claim, use `ilm merkle claim`"));
             }
+            if let Some(c) = ctx.try_load::<Claim>(&keys.claim(&me), "claim")? {
+                return Err(format!(
+                    "you already have a claim on task {task} (status {:?}): one claim per contributor per task",
+                    c.status
+                ));
+            }
             let stake: Option<ilm_client::Stake> = ctx.try_load(&keys.stake(&me), "stake")?;
             if stake.is_none() {
                 return Err(format!(
@@ -215,12 +221,15 @@ pub fn claim_report(ctx: &Ctx, task: &Pubkey, who: &Pubkey) -> Result<Report, St
     let c: Claim = ctx
         .try_load(&address, "claim")?
         .ok_or_else(|| format!("{who} has no claim on task {task}: `ilm work claim {task}` first"))?;
+    let (_, t) = ctx.task(task)?;
+    let market: ilm_client::Market = ctx.load(&t.market, "market")?;
+    let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
     Ok(report! {
         "claim" => address.to_string(),
         "task" => task.to_string(),
         "contributor" => who.to_string(),
         "status" => format!("{:?}", c.status),
-        "bond_base_units" => c.bond,
+        "bond" => format_amount(c.bond, stake_decimals),
         "lease_expires_at" => c.lease_expires_at,
         "result_hash" => hex(&c.result_hash),
         "submitted_at" => c.submitted_at,

@@ -21,8 +21,12 @@ pub struct CloseTask<'info> {
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(mut, token::mint = mint, token::token_program = token_program)]
     pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// May be `employer_token` itself when the employer is the market's fee
+    /// owner (an operator posting its own tasks); the handler reads neither
+    /// balance, so the two transfers simply land in one account.
     #[account(
         mut,
+        dup,
         token::mint = mint,
         token::authority = market.fee_owner,
         token::token_program = token_program,
