@@ -62,7 +62,12 @@ pub fn ata(owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Pubkey {
 }
 
 /// Creates `owner`'s associated token account unless it exists; `payer` pays rent.
-pub fn create_ata(payer: &Pubkey, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Instruction {
+pub fn create_ata(
+    payer: &Pubkey,
+    owner: &Pubkey,
+    mint: &Pubkey,
+    token_program: &Pubkey,
+) -> Instruction {
     create_associated_token_account_idempotent(payer, owner, mint, token_program)
 }
 

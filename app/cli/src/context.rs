@@ -31,7 +31,13 @@ pub enum Format {
 pub struct Global {
     /// `embedded` (the default: LiteSVM saved under ILM_HOME), a moniker
     /// (localhost, devnet, testnet, mainnet-beta) or any JSON-RPC URL.
-    #[arg(short = 'u', long = "url", global = true, env = "ILM_URL", default_value = "embedded")]
+    #[arg(
+        short = 'u',
+        long = "url",
+        global = true,
+        env = "ILM_URL",
+        default_value = "embedded"
+    )]
     pub url: String,
     /// Signer and fee payer [default: ~/.config/solana/id.json]; on the
     /// embedded ledger a missing file is created and funded.
@@ -67,7 +73,9 @@ pub struct Ctx {
 }
 
 fn home_dir() -> PathBuf {
-    std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."))
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Finds `ilm.so`: `$ILM_PROGRAM_SO`, next to the binary's `target/deploy`,
@@ -98,10 +106,18 @@ fn read_keypair(path: &Path) -> Result<Keypair, String> {
             path.display()
         )
     })?;
-    let bytes: Vec<u8> = serde_json::from_str(&text)
-        .map_err(|_| format!("{} is not a keypair file (a JSON array of 64 bytes)", path.display()))?;
-    Keypair::try_from(&bytes[..])
-        .map_err(|_| format!("{} is not a keypair file (a JSON array of 64 bytes)", path.display()))
+    let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|_| {
+        format!(
+            "{} is not a keypair file (a JSON array of 64 bytes)",
+            path.display()
+        )
+    })?;
+    Keypair::try_from(&bytes[..]).map_err(|_| {
+        format!(
+            "{} is not a keypair file (a JSON array of 64 bytes)",
+            path.display()
+        )
+    })
 }
 
 /// Writes a keypair in the Solana CLI's format, readable only by its owner.
@@ -125,7 +141,10 @@ impl Ctx {
     pub fn open(global: Global) -> Result<Ctx, String> {
         let home = Ctx::home(&global);
         let ledger: Box<dyn Ledger> = if global.url == "embedded" {
-            Box::new(Embedded::open(&home.join("ledger.bin"), &program_so()).map_err(|e| e.to_string())?)
+            Box::new(
+                Embedded::open(&home.join("ledger.bin"), &program_so())
+                    .map_err(|e| e.to_string())?,
+            )
         } else {
             let options = RpcOptions {
                 priority_fee: global.priority_fee,
@@ -145,8 +164,15 @@ impl Ctx {
         let home = Ctx::home(&global);
         let mut ledger = Embedded::in_memory(&program_so()).map_err(|e| e.to_string())?;
         let payer = Keypair::new();
-        ledger.airdrop(&payer.pubkey(), EMBEDDED_FUNDING).map_err(|e| e.to_string())?;
-        Ok(Ctx { ledger: Box::new(ledger), payer, global, home })
+        ledger
+            .airdrop(&payer.pubkey(), EMBEDDED_FUNDING)
+            .map_err(|e| e.to_string())?;
+        Ok(Ctx {
+            ledger: Box::new(ledger),
+            payer,
+            global,
+            home,
+        })
     }
 
     fn home(global: &Global) -> PathBuf {
@@ -158,7 +184,11 @@ impl Ctx {
         })
     }
 
-    fn with_ledger(global: Global, home: PathBuf, mut ledger: Box<dyn Ledger>) -> Result<Ctx, String> {
+    fn with_ledger(
+        global: Global,
+        home: PathBuf,
+        mut ledger: Box<dyn Ledger>,
+    ) -> Result<Ctx, String> {
         if let Some(id) = global.program_id {
             if id != ilm_client::PROGRAM_ID {
                 return Err(format!(
@@ -177,16 +207,34 @@ impl Ctx {
             Err(_) if embedded && !path.exists() => {
                 let kp = Keypair::new();
                 write_keypair(&path, &kp)?;
-                ledger.airdrop(&kp.pubkey(), EMBEDDED_FUNDING).map_err(|e| e.to_string())?;
-                eprintln!("created {} ({}) and funded it with 1000 SOL on the embedded ledger", path.display(), kp.pubkey());
+                ledger
+                    .airdrop(&kp.pubkey(), EMBEDDED_FUNDING)
+                    .map_err(|e| e.to_string())?;
+                eprintln!(
+                    "created {} ({}) and funded it with 1000 SOL on the embedded ledger",
+                    path.display(),
+                    kp.pubkey()
+                );
                 kp
             }
             Err(e) => return Err(e),
         };
-        if embedded && ledger.account(&payer.pubkey()).map_err(|e| e.to_string())?.is_none() {
-            ledger.airdrop(&payer.pubkey(), EMBEDDED_FUNDING).map_err(|e| e.to_string())?;
+        if embedded
+            && ledger
+                .account(&payer.pubkey())
+                .map_err(|e| e.to_string())?
+                .is_none()
+        {
+            ledger
+                .airdrop(&payer.pubkey(), EMBEDDED_FUNDING)
+                .map_err(|e| e.to_string())?;
         }
-        Ok(Ctx { ledger, payer, global, home })
+        Ok(Ctx {
+            ledger,
+            payer,
+            global,
+            home,
+        })
     }
 
     /// The signer's address.
@@ -246,24 +294,38 @@ impl Ctx {
             .ok()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
             .and_then(|v| v.get(self.ledger_key())?.as_str()?.parse().ok())
-            .ok_or_else(|| "no market: pass --market <ADDRESS>, or create one with `ilm market create`".to_string())
+            .ok_or_else(|| {
+                "no market: pass --market <ADDRESS>, or create one with `ilm market create`"
+                    .to_string()
+            })
     }
 
     /// Reads an ilm account of type `T`, saying what was expected when it is missing.
-    pub fn load<T: AccountDeserialize + Discriminator>(&self, key: &Pubkey, what: &str) -> Result<T, String> {
+    pub fn load<T: AccountDeserialize + Discriminator>(
+        &self,
+        key: &Pubkey,
+        what: &str,
+    ) -> Result<T, String> {
         let account = self
             .ledger
             .account(key)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{what} {key} not found on {}", self.ledger.describe()))?;
         if account.owner != ilm_client::PROGRAM_ID {
-            return Err(format!("{key} is not an ilm {what} (owned by {})", account.owner));
+            return Err(format!(
+                "{key} is not an ilm {what} (owned by {})",
+                account.owner
+            ));
         }
         decode(&account.data).map_err(|e| format!("{key} is not an ilm {what}: {e}"))
     }
 
     /// Like [`Ctx::load`], `None` when the account does not exist.
-    pub fn try_load<T: AccountDeserialize + Discriminator>(&self, key: &Pubkey, what: &str) -> Result<Option<T>, String> {
+    pub fn try_load<T: AccountDeserialize + Discriminator>(
+        &self,
+        key: &Pubkey,
+        what: &str,
+    ) -> Result<Option<T>, String> {
         match self.ledger.account(key).map_err(|e| e.to_string())? {
             None => Ok(None),
             Some(_) => self.load(key, what).map(Some),
@@ -275,7 +337,12 @@ impl Ctx {
         let address = self.market_address()?;
         let m: Market = self.load(&address, "market")?;
         let stake_mint = self.mint(&m.stake_mint)?;
-        let keys = MarketKeys::new(m.authority, m.market_id, m.stake_mint, stake_mint.token_program);
+        let keys = MarketKeys::new(
+            m.authority,
+            m.market_id,
+            m.stake_mint,
+            stake_mint.token_program,
+        );
         Ok((keys, m))
     }
 
@@ -293,8 +360,14 @@ impl Ctx {
             .ledger
             .account(address)
             .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("mint {address} not found on {}: create one with `ilm mint create`", self.ledger.describe()))?;
-        token::mint_info(&account).ok_or_else(|| format!("{address} is not an SPL Token or Token-2022 mint"))
+            .ok_or_else(|| {
+                format!(
+                    "mint {address} not found on {}: create one with `ilm mint create`",
+                    self.ledger.describe()
+                )
+            })?;
+        token::mint_info(&account)
+            .ok_or_else(|| format!("{address} is not an SPL Token or Token-2022 mint"))
     }
 
     /// Token balance of a token account; 0 when it does not exist.
@@ -308,21 +381,40 @@ impl Ctx {
     }
 
     /// `owner`'s token account for `mint`, plus the instruction creating it when missing.
-    pub fn wallet(&self, owner: &Pubkey, mint: &Pubkey, token_program: &Pubkey) -> Result<(Pubkey, Option<Instruction>), String> {
+    pub fn wallet(
+        &self,
+        owner: &Pubkey,
+        mint: &Pubkey,
+        token_program: &Pubkey,
+    ) -> Result<(Pubkey, Option<Instruction>), String> {
         let ata = token::ata(owner, mint, token_program);
-        let missing = self.ledger.account(&ata).map_err(|e| e.to_string())?.is_none();
-        Ok((ata, missing.then(|| token::create_ata(&self.me(), owner, mint, token_program))))
+        let missing = self
+            .ledger
+            .account(&ata)
+            .map_err(|e| e.to_string())?
+            .is_none();
+        Ok((
+            ata,
+            missing.then(|| token::create_ata(&self.me(), owner, mint, token_program)),
+        ))
     }
 
     /// Sends one transaction signed by the payer and `signers`; the error names
     /// the program's reason.
-    pub fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> Result<(Sent, Vec<Event>), String> {
-        let sent = self.ledger.send(instructions, &self.payer, signers).map_err(|e| {
-            if let (true, LedgerError::Failed { logs, .. }) = (self.global.verbose, &e) {
-                eprintln!("{}", logs.join("\n"));
-            }
-            e.to_string()
-        })?;
+    pub fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(Sent, Vec<Event>), String> {
+        let sent = self
+            .ledger
+            .send(instructions, &self.payer, signers)
+            .map_err(|e| {
+                if let (true, LedgerError::Failed { logs, .. }) = (self.global.verbose, &e) {
+                    eprintln!("{}", logs.join("\n"));
+                }
+                e.to_string()
+            })?;
         let events = events::from_logs(&sent.logs);
         Ok((sent, events))
     }
@@ -332,7 +424,10 @@ impl Ctx {
         if self.ledger.is_test_ledger() {
             Ok(())
         } else {
-            Err(format!("{what} is only for the embedded ledger and test clusters, not {}", self.ledger.describe()))
+            Err(format!(
+                "{what} is only for the embedded ledger and test clusters, not {}",
+                self.ledger.describe()
+            ))
         }
     }
 }

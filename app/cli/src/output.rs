@@ -34,12 +34,24 @@ fn table(rows: &[Value]) -> String {
     let headers: Vec<&String> = first.keys().collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|r| headers.iter().map(|h| scalar(r.get(h.as_str()).unwrap_or(&Value::Null))).collect())
+        .map(|r| {
+            headers
+                .iter()
+                .map(|h| scalar(r.get(h.as_str()).unwrap_or(&Value::Null)))
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| cells.iter().map(|c| c[i].chars().count()).chain([h.len()]).max().unwrap_or(0))
+        .map(|(i, h)| {
+            cells
+                .iter()
+                .map(|c| c[i].chars().count())
+                .chain([h.len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |items: Vec<String>| {
         items

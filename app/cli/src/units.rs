@@ -7,12 +7,16 @@
 pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, String> {
     let t = text.trim().replace('_', "");
     if t.starts_with('-') {
-        return Err(format!("amount {text:?} is negative: amounts are positive token amounts like 12.5"));
+        return Err(format!(
+            "amount {text:?} is negative: amounts are positive token amounts like 12.5"
+        ));
     }
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if !digits(whole) || !(frac.is_empty() || digits(frac)) {
-        return Err(format!("amount {text:?} is not a number: write it like 12 or 12.5"));
+        return Err(format!(
+            "amount {text:?} is not a number: write it like 12 or 12.5"
+        ));
     }
     if frac.len() > usize::from(decimals) {
         return Err(format!(
@@ -24,7 +28,11 @@ pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, String> {
     let padded = format!("{frac:0<width$}", width = usize::from(decimals));
     let overflow = || format!("amount {text:?} is too large for a u64 token amount");
     let whole: u64 = whole.parse().map_err(|_| overflow())?;
-    let frac: u64 = if padded.is_empty() { 0 } else { padded.parse().map_err(|_| overflow())? };
+    let frac: u64 = if padded.is_empty() {
+        0
+    } else {
+        padded.parse().map_err(|_| overflow())?
+    };
     whole
         .checked_mul(scale)
         .and_then(|w| w.checked_add(frac))
@@ -102,7 +110,9 @@ mod tests {
         assert_eq!(parse_amount("7", 0), Ok(7));
         assert_eq!(parse_amount("1_000", 2), Ok(100_000));
         assert!(parse_amount("-1", 6).unwrap_err().contains("negative"));
-        assert!(parse_amount("0.0000001", 6).unwrap_err().contains("7 decimal places"));
+        assert!(parse_amount("0.0000001", 6)
+            .unwrap_err()
+            .contains("7 decimal places"));
         assert!(parse_amount("1.5", 0).is_err());
         assert!(parse_amount("abc", 6).is_err());
         assert!(parse_amount(".5", 6).is_err());

@@ -36,14 +36,22 @@ impl Shell {
 
     /// Runs `ilm --output json <args>` as `who`, asserts success, parses the object.
     fn json(&self, who: &str, args: &[&str]) -> Value {
-        let out = self.cmd(who, args).arg("--output").arg("json").output().unwrap();
+        let out = self
+            .cmd(who, args)
+            .arg("--output")
+            .arg("json")
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "ilm {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("ilm {args:?} printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+            panic!(
+                "ilm {args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     }
 
@@ -51,8 +59,15 @@ impl Shell {
     fn fails(&self, who: &str, args: &[&str], needle: &str) {
         let out = self.cmd(who, args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "ilm {args:?} should fail but printed {}", String::from_utf8_lossy(&out.stdout));
-        assert!(err.contains(needle), "ilm {args:?}: expected {needle:?} in stderr, got: {err}");
+        assert!(
+            !out.status.success(),
+            "ilm {args:?} should fail but printed {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            err.contains(needle),
+            "ilm {args:?}: expected {needle:?} in stderr, got: {err}"
+        );
     }
 
     fn pubkey(&self, who: &str) -> String {
@@ -61,7 +76,9 @@ impl Shell {
 }
 
 fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_else(|| panic!("not a string: {v}")).to_string()
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_string()
 }
 
 /// An employer with reward and stake mints, a market and a funded contributor.
@@ -74,19 +91,40 @@ struct Market {
 fn open_market(sh: &Shell) -> Market {
     let mint = s(&sh.json("employer", &["mint", "create"])["mint"]);
     let stake_mint = s(&sh.json("employer", &["mint", "create", "--decimals", "9"])["mint"]);
-    let market = sh.json("employer", &["market", "create", "--stake-mint", &stake_mint, "--min-stake", "100", "--fee-bps", "250"]);
+    let market = sh.json(
+        "employer",
+        &[
+            "market",
+            "create",
+            "--stake-mint",
+            &stake_mint,
+            "--min-stake",
+            "100",
+            "--fee-bps",
+            "250",
+        ],
+    );
     assert_eq!(market["min_stake"], "100");
     assert_eq!(market["fee_bps"], 250);
     let alice = sh.pubkey("alice");
-    sh.json("employer", &["mint", "airdrop", &stake_mint, "500", "--to", &alice]);
+    sh.json(
+        "employer",
+        &["mint", "airdrop", &stake_mint, "500", "--to", &alice],
+    );
     let mine = sh.json("employer", &["mint", "airdrop", &mint, "1000"]);
     assert_eq!(mine["balance"], "1000");
-    Market { mint, stake_mint, alice }
+    Market {
+        mint,
+        stake_mint,
+        alice,
+    }
 }
 
 fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
     let spec = sh.path("spec.md");
-    let mut args = vec!["task", "create", "--mint", &m.mint, "--reward", "10", "--slots", "2", "--spec"];
+    let mut args = vec![
+        "task", "create", "--mint", &m.mint, "--reward", "10", "--slots", "2", "--spec",
+    ];
     let spec = spec.to_str().unwrap().to_string();
     args.push(&spec);
     args.extend_from_slice(extra);
@@ -107,7 +145,18 @@ fn employer_and_contributor_across_invocations() {
     let claimed = sh.json("alice", &["work", "claim", &task]);
     assert_eq!(claimed["status"], "Leased");
     let result = sh.path("result.csv");
-    let submitted = sh.json("alice", &["work", "submit", &task, "--result", result.to_str().unwrap(), "--uri", "ipfs://r"]);
+    let submitted = sh.json(
+        "alice",
+        &[
+            "work",
+            "submit",
+            &task,
+            "--result",
+            result.to_str().unwrap(),
+            "--uri",
+            "ipfs://r",
+        ],
+    );
     assert_eq!(submitted["status"], "Submitted");
     let approved = sh.json("employer", &["review", "approve", &task, &m.alice]);
     assert_eq!(approved["status"], "Paid");
@@ -126,7 +175,10 @@ fn employer_and_contributor_across_invocations() {
     // Commit-reveal: the salt is kept between the two invocations.
     let quiz = create_task(&sh, &m, &["--verifier", "preimage", "--answer", "cat"]);
     sh.json("alice", &["work", "claim", &quiz]);
-    assert_eq!(sh.json("alice", &["work", "commit", &quiz, "--answer", "cat"])["status"], "Committed");
+    assert_eq!(
+        sh.json("alice", &["work", "commit", &quiz, "--answer", "cat"])["status"],
+        "Committed"
+    );
     let revealed = sh.json("alice", &["work", "reveal", &quiz]);
     assert_eq!(revealed["status"], "Paid");
     assert_eq!(revealed["paid"], "10");
@@ -134,13 +186,23 @@ fn employer_and_contributor_across_invocations() {
     // Review timeout: anyone settles after the window.
     let judged = create_task(&sh, &m, &["--review", "1d"]);
     sh.json("alice", &["work", "claim", &judged]);
-    sh.json("alice", &["work", "submit", &judged, "--result-hash", &"ab".repeat(32)]);
-    sh.fails("alice", &["review", "settle", &judged, &m.alice], "Review window still open");
+    sh.json(
+        "alice",
+        &["work", "submit", &judged, "--result-hash", &"ab".repeat(32)],
+    );
+    sh.fails(
+        "alice",
+        &["review", "settle", &judged, &m.alice],
+        "Review window still open",
+    );
     sh.json("alice", &["ledger", "warp", "2d"]);
     let settled = sh.json("alice", &["review", "settle", &judged, &m.alice]);
     assert_eq!(settled["paid"], "10");
     assert_eq!(sh.json("alice", &["stake", "show"])["completed"], 3);
-    assert_eq!(sh.json("employer", &["market", "show"])["stake_mint"], m.stake_mint);
+    assert_eq!(
+        sh.json("employer", &["market", "show"])["stake_mint"],
+        m.stake_mint
+    );
 }
 
 #[test]
@@ -148,33 +210,113 @@ fn bad_input_fails_clearly_and_changes_nothing() {
     let sh = Shell::new();
     let m = open_market(&sh);
     let task = create_task(&sh, &m, &[]);
-    let before = (sh.json("employer", &["task", "list"]), sh.json("employer", &["task", "show", &task]));
+    let before = (
+        sh.json("employer", &["task", "list"]),
+        sh.json("employer", &["task", "show", &task]),
+    );
     let spec = sh.path("spec.md");
     let spec = spec.to_str().unwrap();
     let unknown = "7TaWTUtW1dUhSK2EcCEXNP8DtjQVcX8GwHDrnsaMybmm";
 
-    sh.fails("employer", &["task", "create", "--mint", unknown, "--reward", "1", "--spec", spec], "not found");
-    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward=-5", "--spec", spec], "negative");
-    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "0.0000001", "--spec", spec], "decimal places");
-    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "5000", "--spec", spec], "escrow needs");
+    sh.fails(
+        "employer",
+        &[
+            "task", "create", "--mint", unknown, "--reward", "1", "--spec", spec,
+        ],
+        "not found",
+    );
+    sh.fails(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &m.mint,
+            "--reward=-5",
+            "--spec",
+            spec,
+        ],
+        "negative",
+    );
+    sh.fails(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &m.mint,
+            "--reward",
+            "0.0000001",
+            "--spec",
+            spec,
+        ],
+        "decimal places",
+    );
+    sh.fails(
+        "employer",
+        &[
+            "task", "create", "--mint", &m.mint, "--reward", "5000", "--spec", spec,
+        ],
+        "escrow needs",
+    );
     sh.fails("employer", &["task", "show", unknown], "not found");
-    sh.fails("employer", &["task", "show", "not-an-address"], "invalid value");
-    sh.fails("employer", &["task", "create", "--mint", &m.mint, "--reward", "1", "--spec", spec, "--deadline", "3y"], "duration");
-    sh.fails("alice", &["work", "commit", &task, "--answer", "cat"], "is a review task");
+    sh.fails(
+        "employer",
+        &["task", "show", "not-an-address"],
+        "invalid value",
+    );
+    sh.fails(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &m.mint,
+            "--reward",
+            "1",
+            "--spec",
+            spec,
+            "--deadline",
+            "3y",
+        ],
+        "duration",
+    );
+    sh.fails(
+        "alice",
+        &["work", "commit", &task, "--answer", "cat"],
+        "is a review task",
+    );
     sh.fails("alice", &["work", "claim", &task], "no stake");
-    sh.fails("alice", &["review", "approve", &task, &m.alice], "only the task's employer");
+    sh.fails(
+        "alice",
+        &["review", "approve", &task, &m.alice],
+        "only the task's employer",
+    );
     let missing = sh.path("nobody.json");
     let mut cmd = Command::cargo_bin("ilm").unwrap();
     let out = cmd
         .env("ILM_HOME", sh.home.path())
-        .args(["-u", "http://127.0.0.1:9", "-k", missing.to_str().unwrap(), "task", "list"])
+        .args([
+            "-u",
+            "http://127.0.0.1:9",
+            "-k",
+            missing.to_str().unwrap(),
+            "task",
+            "list",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read keypair"));
-    assert!(!missing.exists(), "a keypair is only created on the embedded ledger");
+    assert!(
+        !missing.exists(),
+        "a keypair is only created on the embedded ledger"
+    );
 
-    let after = (sh.json("employer", &["task", "list"]), sh.json("employer", &["task", "show", &task]));
+    let after = (
+        sh.json("employer", &["task", "list"]),
+        sh.json("employer", &["task", "show", &task]),
+    );
     assert_eq!(before, after);
 }
 
@@ -183,14 +325,43 @@ fn merkle_build_publish_push_is_resumable() {
     let sh = Shell::new();
     let m = open_market(&sh);
     let recipients: Vec<String> = (0..5).map(|i| sh.pubkey(&format!("r{i}"))).collect();
-    let csv: String = recipients.iter().enumerate().map(|(i, r)| format!("{r},{}.5\n", i + 1)).collect();
+    let csv: String = recipients
+        .iter()
+        .enumerate()
+        .map(|(i, r)| format!("{r},{}.5\n", i + 1))
+        .collect();
     std::fs::write(sh.path("epoch.csv"), format!("recipient,amount\n{csv}")).unwrap();
     let proofs = sh.path("epoch.json");
-    let built = sh.json("employer", &["merkle", "build", sh.path("epoch.csv").to_str().unwrap(), "--mint", &m.mint, "-o", proofs.to_str().unwrap()]);
+    let built = sh.json(
+        "employer",
+        &[
+            "merkle",
+            "build",
+            sh.path("epoch.csv").to_str().unwrap(),
+            "--mint",
+            &m.mint,
+            "-o",
+            proofs.to_str().unwrap(),
+        ],
+    );
     assert_eq!(built["leaves"], 5);
     assert_eq!(built["total"], "17.5");
     let spec = sh.path("spec.md");
-    let task = s(&sh.json("employer", &["task", "create", "--mint", &m.mint, "--verifier", "merkle", "--reward", "17.5", "--spec", spec.to_str().unwrap()])["task"]);
+    let task = s(&sh.json(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &m.mint,
+            "--verifier",
+            "merkle",
+            "--reward",
+            "17.5",
+            "--spec",
+            spec.to_str().unwrap(),
+        ],
+    )["task"]);
     let p = proofs.to_str().unwrap();
     sh.fails("employer", &["merkle", "push", &task, p], "another root");
     sh.json("employer", &["merkle", "publish", &task, p]);
@@ -203,7 +374,10 @@ fn merkle_build_publish_push_is_resumable() {
     let again = sh.json("employer", &["merkle", "push", &task, p]);
     assert_eq!(again["leaves_paid"], 0);
     assert_eq!(again["already_paid"], 5);
-    assert_eq!(sh.json("employer", &["task", "show", &task])["merkle_claimed"], "17.5");
+    assert_eq!(
+        sh.json("employer", &["task", "show", &task])["merkle_claimed"],
+        "17.5"
+    );
     sh.fails("r1", &["merkle", "claim", &task, p], "transaction failed");
 }
 
@@ -218,5 +392,8 @@ fn demo_pays_every_path() {
         assert!(p["CU per payout"].as_u64().unwrap() > 0, "{p}");
     }
     assert_eq!(out["epoch contributors paid"], 300);
-    assert!(!Path::new(&sh.path("ledger.bin")).exists(), "the demo never touches the saved ledger");
+    assert!(
+        !Path::new(&sh.path("ledger.bin")).exists(),
+        "the demo never touches the saved ledger"
+    );
 }

@@ -60,16 +60,33 @@ struct SignedAttestation {
 }
 
 fn parse_key(text: &str, what: &str) -> Result<Pubkey, String> {
-    text.parse().map_err(|_| format!("{what} {text:?} is not a base58 address"))
+    text.parse()
+        .map_err(|_| format!("{what} {text:?} is not a base58 address"))
 }
 
 pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
     match cmd {
-        AttestCmd::Sign { task, contributor, units, result, result_hash, expires_in, out } => {
+        AttestCmd::Sign {
+            task,
+            contributor,
+            units,
+            result,
+            result_hash,
+            expires_in,
+            out,
+        } => {
             let (keys, t) = ctx.task(&task)?;
-            require_verifier(&task, &t, "attested", "only attested tasks take attestations")?;
+            require_verifier(
+                &task,
+                &t,
+                "attested",
+                "only attested tasks take attestations",
+            )?;
             let hash: [u8; 32] = match (result, result_hash) {
-                (Some(f), _) => Sha256::digest(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?).into(),
+                (Some(f), _) => {
+                    Sha256::digest(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?)
+                        .into()
+                }
                 (None, Some(h)) => parse_hex32(&h)?,
                 (None, None) => return Err("pass --result <FILE> or --result-hash <HEX>".into()),
             };
@@ -112,24 +129,49 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
 
 fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, String> {
     let (keys, t) = ctx.task(&task)?;
-    require_verifier(&task, &t, "attested", "use the command for the task's verifier")?;
+    require_verifier(
+        &task,
+        &t,
+        "attested",
+        "use the command for the task's verifier",
+    )?;
     let mut signed = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let s: SignedAttestation =
-            serde_json::from_str(&text).map_err(|e| format!("{} is not an attestation from `ilm attest sign`: {e}", f.display()))?;
+        let s: SignedAttestation = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{} is not an attestation from `ilm attest sign`: {e}",
+                f.display()
+            )
+        })?;
         signed.push(s);
     }
     let first = signed[0].clone();
     let same = |s: &SignedAttestation| {
-        (&s.market, &s.task, &s.contributor, s.cumulative_units, &s.result_hash, s.expires_at)
-            == (&first.market, &first.task, &first.contributor, first.cumulative_units, &first.result_hash, first.expires_at)
+        (
+            &s.market,
+            &s.task,
+            &s.contributor,
+            s.cumulative_units,
+            &s.result_hash,
+            s.expires_at,
+        ) == (
+            &first.market,
+            &first.task,
+            &first.contributor,
+            first.cumulative_units,
+            &first.result_hash,
+            first.expires_at,
+        )
     };
     if let Some(odd) = signed.iter().position(|s| !same(s)) {
         return Err(format!("{} attests something else than {}: every attester must sign the same units, result and expiry", files[odd].display(), files[0].display()));
     }
     if parse_key(&first.task, "task")? != task {
-        return Err(format!("the attestations are for task {}, not {task}", first.task));
+        return Err(format!(
+            "the attestations are for task {}, not {task}",
+            first.task
+        ));
     }
     let contributor = parse_key(&first.contributor, "contributor")?;
     let a = Attestation {
@@ -144,7 +186,11 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
     for s in &signed {
         let key = parse_key(&s.attester, "attester")?.to_bytes();
         let sig_bytes = (0..64)
-            .map(|i| s.signature.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .map(|i| {
+                s.signature
+                    .get(2 * i..2 * i + 2)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
             .collect::<Option<Vec<u8>>>()
             .filter(|_| s.signature.len() == 128)
             .ok_or_else(|| format!("attester {}: signature is not 64 bytes of hex", s.attester))?;
@@ -159,7 +205,11 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
         &keys,
         &contributor,
         &wallet,
-        SubmitAttestedArgs { cumulative_units: a.cumulative_units, result_hash: a.result_hash, expires_at: a.expires_at },
+        SubmitAttestedArgs {
+            cumulative_units: a.cumulative_units,
+            result_hash: a.result_hash,
+            expires_at: a.expires_at,
+        },
     ));
     let (sent, events) = ctx.send(&ixs, &[])?;
     let decimals = ctx.mint(&keys.mint)?.decimals;

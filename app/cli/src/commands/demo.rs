@@ -61,12 +61,21 @@ fn tokens(base: u64) -> String {
 }
 
 impl Demo<'_> {
-    fn send(&mut self, ixs: &[anchor_lang::solana_program::instruction::Instruction], signers: &[&Keypair]) -> Result<(Sent, Vec<Event>), String> {
+    fn send(
+        &mut self,
+        ixs: &[anchor_lang::solana_program::instruction::Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(Sent, Vec<Event>), String> {
         self.ctx.send(ixs, signers)
     }
 
     /// Sends a payout and books it under `path`.
-    fn pay(&mut self, path: &'static str, ixs: &[anchor_lang::solana_program::instruction::Instruction], signers: &[&Keypair]) -> Result<u64, String> {
+    fn pay(
+        &mut self,
+        path: &'static str,
+        ixs: &[anchor_lang::solana_program::instruction::Instruction],
+        signers: &[&Keypair],
+    ) -> Result<u64, String> {
         let (sent, events) = self.send(ixs, signers)?;
         let amount: u64 = events
             .iter()
@@ -75,7 +84,12 @@ impl Demo<'_> {
                 _ => 0,
             })
             .sum();
-        let tally = &mut self.paths.iter_mut().find(|(p, _)| *p == path).ok_or("unknown path")?.1;
+        let tally = &mut self
+            .paths
+            .iter_mut()
+            .find(|(p, _)| *p == path)
+            .ok_or("unknown path")?
+            .1;
         tally.payouts += 1;
         tally.paid += amount;
         tally.cu.extend(ilm_compute_units(&sent.logs));
@@ -84,7 +98,10 @@ impl Demo<'_> {
 
     fn person(&mut self, stake_tokens: u64) -> Result<Keypair, String> {
         let kp = Keypair::new();
-        self.ctx.ledger.airdrop(&kp.pubkey(), LAMPORTS_PER_SOL).map_err(|e| e.to_string())?;
+        self.ctx
+            .ledger
+            .airdrop(&kp.pubkey(), LAMPORTS_PER_SOL)
+            .map_err(|e| e.to_string())?;
         if stake_tokens > 0 {
             let stake_mint = self.market.stake_mint;
             self.mint_to(&stake_mint, &kp.pubkey(), stake_tokens)?;
@@ -107,22 +124,52 @@ impl Demo<'_> {
 
     fn new_mint(&mut self) -> Result<Pubkey, String> {
         let mint = Keypair::new();
-        let rent = self.ctx.ledger.minimum_balance(token::MINT_LEN).map_err(|e| e.to_string())?;
+        let rent = self
+            .ctx
+            .ledger
+            .minimum_balance(token::MINT_LEN)
+            .map_err(|e| e.to_string())?;
         let me = self.ctx.me();
-        let ixs = token::create_mint(&me, &mint.pubkey(), &me, DECIMALS, &token::TOKEN_PROGRAM, rent);
+        let ixs = token::create_mint(
+            &me,
+            &mint.pubkey(),
+            &me,
+            DECIMALS,
+            &token::TOKEN_PROGRAM,
+            rent,
+        );
         self.send(&ixs, &[&mint])?;
         Ok(mint.pubkey())
     }
 
-    fn create_task(&mut self, reward: u64, slots: u32, verifier: Verifier, bond: u64, spec: &str) -> Result<TaskKeys, String> {
+    fn create_task(
+        &mut self,
+        reward: u64,
+        slots: u32,
+        verifier: Verifier,
+        bond: u64,
+        spec: &str,
+    ) -> Result<TaskKeys, String> {
         let id = self.tasks.len() as u64;
-        let keys = TaskKeys::new(self.market.market, self.employer.pubkey(), id, self.mint, token::TOKEN_PROGRAM);
+        let keys = TaskKeys::new(
+            self.market.market,
+            self.employer.pubkey(),
+            id,
+            self.mint,
+            token::TOKEN_PROGRAM,
+        );
         let verifier = match verifier {
             // The answer hash binds the task's own address.
-            Verifier::Preimage { .. } => Verifier::Preimage { answer_hash: answer::answer_hash(&keys.task, b"cat") },
+            Verifier::Preimage { .. } => Verifier::Preimage {
+                answer_hash: answer::answer_hash(&keys.task, b"cat"),
+            },
             v => v,
         };
-        let now = self.ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
+        let now = self
+            .ctx
+            .ledger
+            .unix_timestamp()
+            .map_err(|e| e.to_string())?;
         let args = CreateTaskArgs {
             task_id: id,
             reward,
@@ -153,13 +200,23 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let mut d = Demo {
         ctx,
         mint: Pubkey::default(),
-        market: MarketKeys::new(Pubkey::default(), 0, Pubkey::default(), token::TOKEN_PROGRAM),
+        market: MarketKeys::new(
+            Pubkey::default(),
+            0,
+            Pubkey::default(),
+            token::TOKEN_PROGRAM,
+        ),
         employer: Keypair::new(),
         tasks: Vec::new(),
-        paths: ["reveal_answer (commit-reveal)", "submit_attested (2-of-3 ed25519)", "approve_work (judged)", "settle_work (auto-approve)"]
-            .into_iter()
-            .map(|p| (p, Path::default()))
-            .collect(),
+        paths: [
+            "reveal_answer (commit-reveal)",
+            "submit_attested (2-of-3 ed25519)",
+            "approve_work (judged)",
+            "settle_work (auto-approve)",
+        ]
+        .into_iter()
+        .map(|p| (p, Path::default()))
+        .collect(),
     };
     d.mint = d.new_mint()?;
     let stake_mint = d.new_mint()?;
@@ -178,11 +235,17 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let create_market = ix::create_market(&d.market, params);
     d.send(&[create_market], &[])?;
     let employer = d.employer.pubkey();
-    d.ctx.ledger.airdrop(&employer, 10 * LAMPORTS_PER_SOL).map_err(|e| e.to_string())?;
+    d.ctx
+        .ledger
+        .airdrop(&employer, 10 * LAMPORTS_PER_SOL)
+        .map_err(|e| e.to_string())?;
     let epoch: Vec<(Pubkey, u64)> = (0..a.contributors)
         .map(|i| {
             let key: [u8; 32] = Sha256::digest(format!("ilm demo contributor {i}")).into();
-            (Pubkey::new_from_array(key), (1 + u64::from(i % 10)) * TOKEN / 2)
+            (
+                Pubkey::new_from_array(key),
+                (1 + u64::from(i % 10)) * TOKEN / 2,
+            )
         })
         .collect();
     let epoch_total: u64 = epoch.iter().map(|(_, a)| a).sum();
@@ -195,17 +258,40 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     }
     let [alice, bob, carol, dave] = [0, 1, 2, 3].map(|i| people[i].insecure_clone());
 
-    step(d.ctx, "labeling task, paid by commit-reveal: alice and bob answer \"cat\", carol answers \"dog\"");
-    let label = d.create_task(2 * TOKEN, 3, Verifier::Preimage { answer_hash: [0; 32] }, 0, "Is this a cat? Answer cat or dog.")?;
+    step(
+        d.ctx,
+        "labeling task, paid by commit-reveal: alice and bob answer \"cat\", carol answers \"dog\"",
+    );
+    let label = d.create_task(
+        2 * TOKEN,
+        3,
+        Verifier::Preimage {
+            answer_hash: [0; 32],
+        },
+        0,
+        "Is this a cat? Answer cat or dog.",
+    )?;
     let mut refused = Vec::new();
     for (who, said) in [(&alice, "cat"), (&bob, "cat"), (&carol, "dog")] {
         let salt: [u8; 32] = Sha256::digest(format!("salt {}", who.pubkey())).into();
         let commitment = answer::commitment(&label.task, &who.pubkey(), said.as_bytes(), &salt);
-        d.send(&[ix::claim_task(&label, &who.pubkey()), ix::commit_answer(&label, &who.pubkey(), commitment)], &[who])?;
+        d.send(
+            &[
+                ix::claim_task(&label, &who.pubkey()),
+                ix::commit_answer(&label, &who.pubkey(), commitment),
+            ],
+            &[who],
+        )?;
         let wallet = token::ata(&who.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
         let reveal = [
             token::create_ata(&d.ctx.me(), &who.pubkey(), &d.mint, &token::TOKEN_PROGRAM),
-            ix::reveal_answer(&label, &who.pubkey(), &wallet, said.as_bytes().to_vec(), salt),
+            ix::reveal_answer(
+                &label,
+                &who.pubkey(),
+                &wallet,
+                said.as_bytes().to_vec(),
+                salt,
+            ),
         ];
         if let Err(e) = d.pay("reveal_answer (commit-reveal)", &reveal, &[who]) {
             refused.push(format!("answer {said:?} was not paid: {e}"));
@@ -213,7 +299,13 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     }
 
     step(d.ctx, "DePIN task, paid per unit by 2-of-3 attestations: dave serves 400 units, then 1,000 in all");
-    let depin = d.create_task(TOKEN / 20, 1_000, Verifier::Attested, 0, "Relay bandwidth; 1 unit = 1 GB")?;
+    let depin = d.create_task(
+        TOKEN / 20,
+        1_000,
+        Verifier::Attested,
+        0,
+        "Relay bandwidth; 1 unit = 1 GB",
+    )?;
     d.send(&[ix::claim_task(&depin, &dave.pubkey())], &[&dave])?;
     let dave_wallet = token::ata(&dave.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
     for (units, signers) in [(400u64, [0usize, 1]), (1_000, [1, 2])] {
@@ -227,7 +319,11 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             expires_at: now + 600,
         };
         let sigs: Vec<_> = signers.iter().map(|i| att.sign(&attesters[*i])).collect();
-        let args = SubmitAttestedArgs { cumulative_units: units, result_hash: att.result_hash, expires_at: att.expires_at };
+        let args = SubmitAttestedArgs {
+            cumulative_units: units,
+            result_hash: att.result_hash,
+            expires_at: att.expires_at,
+        };
         let ixs = [
             token::create_ata(&d.ctx.me(), &dave.pubkey(), &d.mint, &token::TOKEN_PROGRAM),
             precompile_instruction(&sigs, &att.message()),
@@ -237,30 +333,76 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     }
 
     step(d.ctx, "judged task: alice is approved, bob rejected, carol's work pays itself after the review window");
-    let judged = d.create_task(10 * TOKEN, 3, Verifier::Review, 20 * TOKEN, "Label 100 street photos")?;
+    let judged = d.create_task(
+        10 * TOKEN,
+        3,
+        Verifier::Review,
+        20 * TOKEN,
+        "Label 100 street photos",
+    )?;
     for who in [&alice, &bob, &carol] {
         let result: [u8; 32] = Sha256::digest(format!("labels by {}", who.pubkey())).into();
         d.send(
-            &[ix::claim_task(&judged, &who.pubkey()), ix::submit_work(&judged, &who.pubkey(), result, "ipfs://demo/result".into())],
+            &[
+                ix::claim_task(&judged, &who.pubkey()),
+                ix::submit_work(&judged, &who.pubkey(), result, "ipfs://demo/result".into()),
+            ],
             &[who],
         )?;
     }
     let employer_kp = d.employer.insecure_clone();
     let alice_wallet = token::ata(&alice.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
-    d.pay("approve_work (judged)", &[ix::approve_work(&judged, &alice.pubkey(), &alice_wallet)], &[&employer_kp])?;
-    d.send(&[ix::reject_work(&judged, &bob.pubkey(), Sha256::digest("blurry labels").into())], &[&employer_kp])?;
+    d.pay(
+        "approve_work (judged)",
+        &[ix::approve_work(&judged, &alice.pubkey(), &alice_wallet)],
+        &[&employer_kp],
+    )?;
+    d.send(
+        &[ix::reject_work(
+            &judged,
+            &bob.pubkey(),
+            Sha256::digest("blurry labels").into(),
+        )],
+        &[&employer_kp],
+    )?;
     d.ctx.ledger.warp(86_400 + 1).map_err(|e| e.to_string())?;
-    let (carol_wallet, create) = d.ctx.wallet(&carol.pubkey(), &d.mint, &token::TOKEN_PROGRAM)?;
+    let (carol_wallet, create) = d
+        .ctx
+        .wallet(&carol.pubkey(), &d.mint, &token::TOKEN_PROGRAM)?;
     let me = d.ctx.me();
     let mut settle: Vec<_> = create.into_iter().collect();
-    settle.push(ix::settle_work(&judged, &carol.pubkey(), &carol_wallet, &me));
+    settle.push(ix::settle_work(
+        &judged,
+        &carol.pubkey(),
+        &carol_wallet,
+        &me,
+    ));
     d.pay("settle_work (auto-approve)", &settle, &[])?;
 
     step(d.ctx, &format!("epoch payout: {} contributors paid by one Merkle root (token accounts created on the way)", a.contributors));
-    let epoch_task = d.create_task(epoch_total, 1, Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 }, 0, "Epoch 1 mapping rewards")?;
+    let epoch_task = d.create_task(
+        epoch_total,
+        1,
+        Verifier::Merkle {
+            root: [0; 32],
+            leaf_count: 0,
+            total: 0,
+            claimed: 0,
+        },
+        0,
+        "Epoch 1 mapping rewards",
+    )?;
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
-    let mut publish = vec![ix::publish_root(&epoch_task, tree.root(), tree.leaf_count(), tree.total())];
-    for shard in 0..tree.leaf_count().div_ceil(ilm_client::ilm::constants::LEAVES_PER_SHARD) {
+    let mut publish = vec![ix::publish_root(
+        &epoch_task,
+        tree.root(),
+        tree.leaf_count(),
+        tree.total(),
+    )];
+    for shard in 0..tree
+        .leaf_count()
+        .div_ceil(ilm_client::ilm::constants::LEAVES_PER_SHARD)
+    {
         publish.push(ix::init_bitmap(&epoch_task, &me, shard as u16));
     }
     d.send(&publish, &[&employer_kp])?;
@@ -268,7 +410,12 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
 
     step(d.ctx, "fees collected for the market's fee owner");
     let fee_wallet = token::ata(&fee_owner.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
-    let mut collect = vec![token::create_ata(&me, &fee_owner.pubkey(), &d.mint, &token::TOKEN_PROGRAM)];
+    let mut collect = vec![token::create_ata(
+        &me,
+        &fee_owner.pubkey(),
+        &d.mint,
+        &token::TOKEN_PROGRAM,
+    )];
     collect.extend(d.tasks.iter().map(|t| ix::collect_fees(t, &fee_wallet)));
     d.send(&collect, &[])?;
 
@@ -283,7 +430,10 @@ fn summary(
     refused: &[String],
     started: Instant,
 ) -> Result<Report, String> {
-    let balance = |d: &Demo, owner: &Pubkey| d.ctx.balance(&token::ata(owner, &d.mint, &token::TOKEN_PROGRAM));
+    let balance = |d: &Demo, owner: &Pubkey| {
+        d.ctx
+            .balance(&token::ata(owner, &d.mint, &token::TOKEN_PROGRAM))
+    };
     let mut paths = Vec::new();
     let mut paid_total = 0;
     for (name, p) in &d.paths {
@@ -304,19 +454,37 @@ fn summary(
     }));
     let mut earners = Vec::new();
     for (name, kp) in names.iter().zip(people) {
-        earners.push(serde_json::json!({ "contributor": name, "earned": tokens(balance(d, &kp.pubkey())?) }));
+        earners.push(
+            serde_json::json!({ "contributor": name, "earned": tokens(balance(d, &kp.pubkey())?) }),
+        );
     }
-    let fee_owner = d.ctx.load::<ilm_client::Market>(&d.market.market, "market")?.fee_owner;
+    let fee_owner = d
+        .ctx
+        .load::<ilm_client::Market>(&d.market.market, "market")?
+        .fee_owner;
     let fees = balance(d, &fee_owner)?;
     let mut escrow_left = 0;
     let mut rent_locked = 0;
     for t in &d.tasks {
         escrow_left += d.ctx.balance(&t.vault)?;
-        rent_locked += d.ctx.ledger.account(&t.vault).map_err(|e| e.to_string())?.map_or(0, |a| a.lamports);
+        rent_locked += d
+            .ctx
+            .ledger
+            .account(&t.vault)
+            .map_err(|e| e.to_string())?
+            .map_or(0, |a| a.lamports);
     }
-    let ilm_accounts = d.ctx.ledger.program_accounts(&ilm_client::PROGRAM_ID, &[]).map_err(|e| e.to_string())?;
+    let ilm_accounts = d
+        .ctx
+        .ledger
+        .program_accounts(&ilm_client::PROGRAM_ID, &[])
+        .map_err(|e| e.to_string())?;
     rent_locked += ilm_accounts.iter().map(|(_, a)| a.lamports).sum::<u64>();
-    let spent = d.ctx.balance(&token::ata(&d.employer.pubkey(), &d.mint, &token::TOKEN_PROGRAM))?;
+    let spent = d.ctx.balance(&token::ata(
+        &d.employer.pubkey(),
+        &d.mint,
+        &token::TOKEN_PROGRAM,
+    ))?;
     let transactions = d.ctx.ledger.transactions().unwrap_or(0);
     let seconds = started.elapsed().as_secs_f64();
     let mut r = report! {

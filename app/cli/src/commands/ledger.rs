@@ -38,7 +38,11 @@ pub fn run(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<Report, String> {
             return Ok(report! { "reset" => ctx.home.join("ledger.bin").display().to_string() });
         }
     }
-    let lamports = ctx.ledger.account(&ctx.me()).map_err(|e| e.to_string())?.map_or(0, |a| a.lamports);
+    let lamports = ctx
+        .ledger
+        .account(&ctx.me())
+        .map_err(|e| e.to_string())?
+        .map_or(0, |a| a.lamports);
     let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
     let wall = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

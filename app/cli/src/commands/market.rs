@@ -92,7 +92,12 @@ pub fn run(ctx: &mut Ctx, cmd: MarketCmd) -> Result<Report, String> {
 fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
     let mint = ctx.mint(&a.stake_mint)?;
     let keys = MarketKeys::new(ctx.me(), a.id, a.stake_mint, mint.token_program);
-    if ctx.ledger.account(&keys.market).map_err(|e| e.to_string())?.is_some() {
+    if ctx
+        .ledger
+        .account(&keys.market)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
         return Err(format!(
             "you already have market #{} at {}: pick another --id",
             a.id, keys.market
@@ -137,10 +142,20 @@ fn update(ctx: &mut Ctx, a: UpdateArgs) -> Result<Report, String> {
         slash_bps: a.slash_bps.unwrap_or(m.slash_bps),
         fee_bps: a.fee_bps.unwrap_or(m.fee_bps),
         fee_owner: a.fee_owner.unwrap_or(m.fee_owner),
-        attesters: if a.attesters.is_empty() { m.attesters.clone() } else { a.attesters },
+        attesters: if a.attesters.is_empty() {
+            m.attesters.clone()
+        } else {
+            a.attesters
+        },
         attester_threshold: a.threshold.unwrap_or(m.attester_threshold),
     };
-    let paused = if a.pause { true } else if a.unpause { false } else { m.paused };
+    let paused = if a.pause {
+        true
+    } else if a.unpause {
+        false
+    } else {
+        m.paused
+    };
     let (sent, _) = ctx.send(&[ix::update_market(&keys, params, paused)], &[])?;
     let m: Market = ctx.load(&keys.market, "market")?;
     let mut r = describe(ctx, &keys.market, &m)?;

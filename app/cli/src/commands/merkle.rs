@@ -8,10 +8,10 @@ use crate::report;
 use crate::units::{format_amount, hex, parse_amount, parse_hex32};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
+use ilm_client::events::ilm_compute_units;
 use ilm_client::ilm::constants::LEAVES_PER_SHARD;
 use ilm_client::ilm::state::Bitmap;
 use ilm_client::ilm::verify::bitmap::is_set;
-use ilm_client::events::ilm_compute_units;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::ledger::{Batch, Ledger};
 use ilm_client::merkle::Tree;
@@ -74,17 +74,30 @@ pub struct Leaf {
 
 /// Rebuilds the tree from a proofs file and checks it has the root the file claims.
 fn load(path: &Path) -> Result<Tree, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let file: ProofsFile =
-        serde_json::from_str(&text).map_err(|e| format!("{} is not a proofs file from `ilm merkle build`: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file: ProofsFile = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{} is not a proofs file from `ilm merkle build`: {e}",
+            path.display()
+        )
+    })?;
     let payouts = file
         .leaves
         .iter()
-        .map(|l| l.recipient.parse().map(|r| (r, l.amount)).map_err(|_| format!("leaf {}: bad recipient", l.index)))
+        .map(|l| {
+            l.recipient
+                .parse()
+                .map(|r| (r, l.amount))
+                .map_err(|_| format!("leaf {}: bad recipient", l.index))
+        })
         .collect::<Result<Vec<(Pubkey, u64)>, String>>()?;
     let tree = Tree::new(payouts).map_err(|e| e.to_string())?;
     if tree.root() != parse_hex32(&file.root)? {
-        return Err(format!("{}: the leaves do not hash to its root; rebuild it with `ilm merkle build`", path.display()));
+        return Err(format!(
+            "{}: the leaves do not hash to its root; rebuild it with `ilm merkle build`",
+            path.display()
+        ));
     }
     Ok(tree)
 }
@@ -98,7 +111,12 @@ pub fn proofs_file(tree: &Tree) -> ProofsFile {
         leaves: (0..tree.leaf_count())
             .filter_map(|i| {
                 let (recipient, amount) = tree.payout(i)?;
-                Some(Leaf { index: i, recipient: recipient.to_string(), amount, proof: tree.proof(i).iter().map(|p| hex(p)).collect() })
+                Some(Leaf {
+                    index: i,
+                    recipient: recipient.to_string(),
+                    amount,
+                    proof: tree.proof(i).iter().map(|p| hex(p)).collect(),
+                })
             })
             .collect(),
     }
@@ -111,9 +129,17 @@ fn parse_csv(text: &str, decimals: u8) -> Result<Vec<(Pubkey, u64)>, String> {
         if line.is_empty() || (n == 0 && line.eq_ignore_ascii_case("recipient,amount")) {
             continue;
         }
-        let (who, amount) = line.split_once(',').ok_or_else(|| format!("line {}: expected recipient,amount", n + 1))?;
-        let who = who.trim().parse().map_err(|_| format!("line {}: {who:?} is not a base58 address", n + 1))?;
-        out.push((who, parse_amount(amount, decimals).map_err(|e| format!("line {}: {e}", n + 1))?));
+        let (who, amount) = line
+            .split_once(',')
+            .ok_or_else(|| format!("line {}: expected recipient,amount", n + 1))?;
+        let who = who
+            .trim()
+            .parse()
+            .map_err(|_| format!("line {}: {who:?} is not a base58 address", n + 1))?;
+        out.push((
+            who,
+            parse_amount(amount, decimals).map_err(|e| format!("line {}: {e}", n + 1))?,
+        ));
     }
     Ok(out)
 }
@@ -121,16 +147,25 @@ fn parse_csv(text: &str, decimals: u8) -> Result<Vec<(Pubkey, u64)>, String> {
 fn merkle_task(ctx: &Ctx, task: &Pubkey) -> Result<(TaskKeys, Task), String> {
     let (keys, t) = ctx.task(task)?;
     if !matches!(t.verifier, Verifier::Merkle { .. }) {
-        return Err(format!("task {task} is not a merkle task: create one with `ilm task create --verifier merkle`"));
+        return Err(format!(
+            "task {task} is not a merkle task: create one with `ilm task create --verifier merkle`"
+        ));
     }
     Ok((keys, t))
 }
 
 /// Which leaves the on-chain bitmaps mark paid.
-pub fn paid_leaves(ledger: &dyn Ledger, task: &Pubkey, leaf_count: u32) -> Result<Vec<bool>, String> {
+pub fn paid_leaves(
+    ledger: &dyn Ledger,
+    task: &Pubkey,
+    leaf_count: u32,
+) -> Result<Vec<bool>, String> {
     let mut paid = vec![false; leaf_count as usize];
     for shard in 0..leaf_count.div_ceil(LEAVES_PER_SHARD) {
-        let Some(account) = ledger.account(&pda::bitmap(task, shard as u16).0).map_err(|e| e.to_string())? else {
+        let Some(account) = ledger
+            .account(&pda::bitmap(task, shard as u16).0)
+            .map_err(|e| e.to_string())?
+        else {
             continue;
         };
         let bits = account.data.get(Bitmap::BITS_OFFSET..).unwrap_or_default();
@@ -146,7 +181,8 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
     match cmd {
         MerkleCmd::Build { csv, mint, out } => {
             let decimals = ctx.mint(&mint)?.decimals;
-            let text = std::fs::read_to_string(&csv).map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
+            let text = std::fs::read_to_string(&csv)
+                .map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
             let tree = Tree::new(parse_csv(&text, decimals)?).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&proofs_file(&tree)).map_err(|e| e.to_string())?;
             std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -160,7 +196,12 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
         MerkleCmd::Publish { task, proofs } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            let mut ixs = vec![ix::publish_root(&keys, tree.root(), tree.leaf_count(), tree.total())];
+            let mut ixs = vec![ix::publish_root(
+                &keys,
+                tree.root(),
+                tree.leaf_count(),
+                tree.total(),
+            )];
             for shard in 0..tree.leaf_count().div_ceil(LEAVES_PER_SHARD) {
                 ixs.push(ix::init_bitmap(&keys, &ctx.me(), shard as u16));
             }
@@ -175,7 +216,11 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             tx_fields(&mut r, &sent);
             Ok(r)
         }
-        MerkleCmd::Claim { task, proofs, index } => {
+        MerkleCmd::Claim {
+            task,
+            proofs,
+            index,
+        } => {
             let (keys, _) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
             let me = ctx.me();
@@ -183,12 +228,26 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
                 Some(i) => i,
                 None => (0..tree.leaf_count())
                     .find(|i| tree.payout(*i).is_some_and(|(r, _)| r == me))
-                    .ok_or_else(|| format!("{me} has no leaf in {}: pass --index to claim for someone else", proofs.display()))?,
+                    .ok_or_else(|| {
+                        format!(
+                            "{me} has no leaf in {}: pass --index to claim for someone else",
+                            proofs.display()
+                        )
+                    })?,
             };
-            let (recipient, amount) = tree.payout(index).ok_or_else(|| format!("no leaf {index} in {}", proofs.display()))?;
+            let (recipient, amount) = tree
+                .payout(index)
+                .ok_or_else(|| format!("no leaf {index} in {}", proofs.display()))?;
             let (wallet, create) = ctx.wallet(&recipient, &keys.mint, &keys.token_program)?;
             let mut ixs: Vec<_> = create.into_iter().collect();
-            ixs.push(ix::claim_merkle(&keys, index, &recipient, &wallet, amount, tree.proof(index)));
+            ixs.push(ix::claim_merkle(
+                &keys,
+                index,
+                &recipient,
+                &wallet,
+                amount,
+                tree.proof(index),
+            ));
             let (sent, _) = ctx.send(&ixs, &[])?;
             let d = ctx.mint(&keys.mint)?.decimals;
             let mut r = report! {
@@ -200,9 +259,14 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             tx_fields(&mut r, &sent);
             Ok(r)
         }
-        MerkleCmd::Push { task, proofs, batch } => {
+        MerkleCmd::Push {
+            task,
+            proofs,
+            batch,
+        } => {
             let tree = load(&proofs)?;
-            push(ctx, &task, &tree, batch.max(1)).map(|s| s.report(ctx.mint(&s.mint).map(|m| m.decimals).unwrap_or(0)))
+            push(ctx, &task, &tree, batch.max(1))
+                .map(|s| s.report(ctx.mint(&s.mint).map(|m| m.decimals).unwrap_or(0)))
         }
     }
 }
@@ -244,13 +308,23 @@ pub fn push(ctx: &mut Ctx, task: &Pubkey, tree: &Tree, batch: usize) -> Result<P
     let (keys, t) = merkle_task(ctx, task)?;
     match t.verifier {
         Verifier::Merkle { root, .. } if root == tree.root() => {}
-        Verifier::Merkle { .. } => return Err(format!("task {task} has another root published: `ilm merkle publish` this file first")),
+        Verifier::Merkle { .. } => {
+            return Err(format!(
+                "task {task} has another root published: `ilm merkle publish` this file first"
+            ))
+        }
         _ => unreachable!("merkle_task checked the verifier"),
     }
     let started = Instant::now();
     let paid_before = paid_leaves(ctx.ledger.as_ref(), task, tree.leaf_count())?;
-    let todo: Vec<u32> = (0..tree.leaf_count()).filter(|i| !paid_before[*i as usize]).collect();
-    let bar = if ctx.interactive() { ProgressBar::new(todo.len() as u64) } else { ProgressBar::hidden() };
+    let todo: Vec<u32> = (0..tree.leaf_count())
+        .filter(|i| !paid_before[*i as usize])
+        .collect();
+    let bar = if ctx.interactive() {
+        ProgressBar::new(todo.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} leaves, {per_sec}, eta {eta}")
             .map_err(|e| e.to_string())?
@@ -274,13 +348,32 @@ pub fn push(ctx: &mut Ctx, task: &Pubkey, tree: &Tree, batch: usize) -> Result<P
         for &i in chunk {
             let (recipient, amount) = tree.payout(i).ok_or("leaf out of range")?;
             let wallet = token::ata(&recipient, &keys.mint, &keys.token_program);
-            let missing = ctx.ledger.account(&wallet).map_err(|e| e.to_string())?.is_none();
+            let missing = ctx
+                .ledger
+                .account(&wallet)
+                .map_err(|e| e.to_string())?
+                .is_none();
             let mut instructions = Vec::with_capacity(2);
             if missing {
-                instructions.push(token::create_ata(&ctx.me(), &recipient, &keys.mint, &keys.token_program));
+                instructions.push(token::create_ata(
+                    &ctx.me(),
+                    &recipient,
+                    &keys.mint,
+                    &keys.token_program,
+                ));
             }
-            instructions.push(ix::claim_merkle(&keys, i, &recipient, &wallet, amount, tree.proof(i)));
-            batches.push(Batch { instructions, signers: vec![] });
+            instructions.push(ix::claim_merkle(
+                &keys,
+                i,
+                &recipient,
+                &wallet,
+                amount,
+                tree.proof(i),
+            ));
+            batches.push(Batch {
+                instructions,
+                signers: vec![],
+            });
             creates.push(missing);
         }
         let results = ctx.ledger.send_all(&batches, &ctx.payer);

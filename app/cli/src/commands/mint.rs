@@ -38,11 +38,28 @@ pub enum MintCmd {
 pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
     ctx.require_test_ledger("minting test tokens")?;
     match cmd {
-        MintCmd::Create { decimals, token_2022 } => {
-            let program = if token_2022 { token::TOKEN_2022_PROGRAM } else { token::TOKEN_PROGRAM };
+        MintCmd::Create {
+            decimals,
+            token_2022,
+        } => {
+            let program = if token_2022 {
+                token::TOKEN_2022_PROGRAM
+            } else {
+                token::TOKEN_PROGRAM
+            };
             let mint = Keypair::new();
-            let rent = ctx.ledger.minimum_balance(token::MINT_LEN).map_err(|e| e.to_string())?;
-            let ixs = token::create_mint(&ctx.me(), &mint.pubkey(), &ctx.me(), decimals, &program, rent);
+            let rent = ctx
+                .ledger
+                .minimum_balance(token::MINT_LEN)
+                .map_err(|e| e.to_string())?;
+            let ixs = token::create_mint(
+                &ctx.me(),
+                &mint.pubkey(),
+                &ctx.me(),
+                decimals,
+                &program,
+                rent,
+            );
             let (sent, _) = ctx.send(&ixs, &[&mint])?;
             let mut r = report! {
                 "mint" => mint.pubkey().to_string(),
@@ -53,21 +70,39 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
             tx_fields(&mut r, &sent);
             Ok(r)
         }
-        MintCmd::Airdrop { mint, amount, to, sol } => {
+        MintCmd::Airdrop {
+            mint,
+            amount,
+            to,
+            sol,
+        } => {
             let info = ctx.mint(&mint)?;
             if info.mint_authority != Some(ctx.me()) {
-                return Err(format!("you ({}) are not the mint authority of {mint}", ctx.me()));
+                return Err(format!(
+                    "you ({}) are not the mint authority of {mint}",
+                    ctx.me()
+                ));
             }
             let base = parse_amount(&amount, info.decimals)?;
             let owner = to.unwrap_or(ctx.me());
             if sol > 0 {
                 ctx.ledger
-                    .airdrop(&owner, sol.checked_mul(1_000_000_000).ok_or("--sol is too large")?)
+                    .airdrop(
+                        &owner,
+                        sol.checked_mul(1_000_000_000).ok_or("--sol is too large")?,
+                    )
                     .map_err(|e| e.to_string())?;
             }
             let (wallet, create) = ctx.wallet(&owner, &mint, &info.token_program)?;
             let mut ixs: Vec<_> = create.into_iter().collect();
-            ixs.push(token::mint_to(&info.token_program, &mint, &wallet, &ctx.me(), base, info.decimals));
+            ixs.push(token::mint_to(
+                &info.token_program,
+                &mint,
+                &wallet,
+                &ctx.me(),
+                base,
+                info.decimals,
+            ));
             let (sent, _) = ctx.send(&ixs, &[])?;
             let mut r = report! {
                 "mint" => mint.to_string(),

@@ -26,14 +26,19 @@ pub enum ReviewCmd {
 pub fn run(ctx: &mut Ctx, cmd: ReviewCmd) -> Result<Report, String> {
     let (task, contributor) = match &cmd {
         ReviewCmd::Approve { task, contributor }
-        | ReviewCmd::Reject { task, contributor, .. }
+        | ReviewCmd::Reject {
+            task, contributor, ..
+        }
         | ReviewCmd::Settle { task, contributor } => (*task, *contributor),
     };
     let (keys, t) = ctx.task(&task)?;
     require_verifier(&task, &t, "review", "only review tasks are judged")?;
     let me = ctx.me();
     if !matches!(cmd, ReviewCmd::Settle { .. }) && t.employer != me {
-        return Err(format!("only the task's employer {} can judge its work; you are {me}", t.employer));
+        return Err(format!(
+            "only the task's employer {} can judge its work; you are {me}",
+            t.employer
+        ));
     }
     let (wallet, create) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
     // A rejection pays nothing, so it creates no token account.
@@ -41,7 +46,9 @@ pub fn run(ctx: &mut Ctx, cmd: ReviewCmd) -> Result<Report, String> {
     let mut ixs: Vec<_> = create.filter(|_| pays).into_iter().collect();
     ixs.push(match cmd {
         ReviewCmd::Approve { .. } => ix::approve_work(&keys, &contributor, &wallet),
-        ReviewCmd::Reject { reason, .. } => ix::reject_work(&keys, &contributor, Sha256::digest(reason).into()),
+        ReviewCmd::Reject { reason, .. } => {
+            ix::reject_work(&keys, &contributor, Sha256::digest(reason).into())
+        }
         ReviewCmd::Settle { .. } => ix::settle_work(&keys, &contributor, &wallet, &me),
     });
     let (sent, events) = ctx.send(&ixs, &[])?;

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 #[derive(Subcommand)]
 pub enum TaskCmd {
     /// Post a task and escrow its bounty (reward + fee per slot).
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// Escrow more slots.
     Fund {
         task: Pubkey,
@@ -98,7 +98,7 @@ pub struct CreateArgs {
 
 pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
     match cmd {
-        TaskCmd::Create(a) => create(ctx, a),
+        TaskCmd::Create(a) => create(ctx, *a),
         TaskCmd::Fund { task, slots } => {
             let (keys, t) = ctx.task(&task)?;
             require_employer(ctx, &t)?;
@@ -120,7 +120,8 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
             require_employer(ctx, &t)?;
             let market: ilm_client::Market = ctx.load(&t.market, "market")?;
             let (wallet, create_mine) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
-            let (fee_token, create_fee) = ctx.wallet(&market.fee_owner, &keys.mint, &keys.token_program)?;
+            let (fee_token, create_fee) =
+                ctx.wallet(&market.fee_owner, &keys.mint, &keys.token_program)?;
             let decimals = ctx.mint(&keys.mint)?.decimals;
             let before = ctx.balance(&wallet)?;
             let mut ixs: Vec<_> = create_mine.into_iter().chain(create_fee).collect();
@@ -144,7 +145,11 @@ fn require_employer(ctx: &Ctx, t: &Task) -> Result<(), String> {
     if t.employer == ctx.me() {
         Ok(())
     } else {
-        Err(format!("only the task's employer {} can do this; you are {}", t.employer, ctx.me()))
+        Err(format!(
+            "only the task's employer {} can do this; you are {}",
+            t.employer,
+            ctx.me()
+        ))
     }
 }
 
@@ -159,21 +164,45 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
     let mint = ctx.mint(&a.mint)?;
     let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
     let me = ctx.me();
-    let record: Option<Employer> = ctx.try_load(&pda::employer(&mkeys.market, &me).0, "employer record")?;
+    let record: Option<Employer> =
+        ctx.try_load(&pda::employer(&mkeys.market, &me).0, "employer record")?;
     let task_id = record.map_or(0, |r| r.tasks_posted);
     let keys = ix::TaskKeys::new(mkeys.market, me, task_id, a.mint, mint.token_program);
-    let spec = std::fs::read(&a.spec).map_err(|e| format!("cannot read --spec {}: {e}", a.spec.display()))?;
+    let spec = std::fs::read(&a.spec)
+        .map_err(|e| format!("cannot read --spec {}: {e}", a.spec.display()))?;
     let spec_uri = a.spec_uri.unwrap_or_else(|| {
-        format!("file:{}", a.spec.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+        format!(
+            "file:{}",
+            a.spec
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
+        )
     });
     let (verifier, slots) = match a.verifier {
         VerifierKind::Review => (Verifier::Review, a.slots),
         VerifierKind::Preimage => {
-            let answer = a.answer.as_deref().ok_or("a preimage task needs --answer <TEXT>")?;
-            (Verifier::Preimage { answer_hash: answer::answer_hash(&keys.task, answer.as_bytes()) }, a.slots)
+            let answer = a
+                .answer
+                .as_deref()
+                .ok_or("a preimage task needs --answer <TEXT>")?;
+            (
+                Verifier::Preimage {
+                    answer_hash: answer::answer_hash(&keys.task, answer.as_bytes()),
+                },
+                a.slots,
+            )
         }
         VerifierKind::Attested => (Verifier::Attested, a.slots),
-        VerifierKind::Merkle => (Verifier::Merkle { root: [0; 32], leaf_count: 0, total: 0, claimed: 0 }, 1),
+        VerifierKind::Merkle => (
+            Verifier::Merkle {
+                root: [0; 32],
+                leaf_count: 0,
+                total: 0,
+                claimed: 0,
+            },
+            1,
+        ),
     };
     if a.answer.is_some() && a.verifier != VerifierKind::Preimage {
         return Err("--answer is only for --verifier preimage".into());
@@ -187,7 +216,10 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
         lease_secs: parse_duration(&a.lease)?,
         bond: parse_amount(&a.bond, stake_decimals)?,
         review_secs: parse_duration(&a.review)?,
-        qualification: Qualification { min_completed: a.min_completed, max_reject_bps: a.max_reject_bps },
+        qualification: Qualification {
+            min_completed: a.min_completed,
+            max_reject_bps: a.max_reject_bps,
+        },
         spec_hash: Sha256::digest(&spec).into(),
         spec_uri,
         verifier,
@@ -257,7 +289,13 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         "spec_hash" => hex(&t.spec_hash),
         "spec_uri" => t.spec_uri.clone(),
     };
-    if let Verifier::Merkle { root, leaf_count, total, claimed } = t.verifier {
+    if let Verifier::Merkle {
+        root,
+        leaf_count,
+        total,
+        claimed,
+    } = t.verifier
+    {
         r.insert("merkle_root".into(), hex(&root).into());
         r.insert("leaves".into(), leaf_count.into());
         r.insert("merkle_total".into(), format_amount(total, d).into());
@@ -269,11 +307,20 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
 fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
     let market = ctx.market_address()?;
     let mut filters = vec![
-        Memcmp { offset: 0, bytes: Task::DISCRIMINATOR.to_vec() },
-        Memcmp { offset: 8, bytes: market.to_bytes().to_vec() },
+        Memcmp {
+            offset: 0,
+            bytes: Task::DISCRIMINATOR.to_vec(),
+        },
+        Memcmp {
+            offset: 8,
+            bytes: market.to_bytes().to_vec(),
+        },
     ];
     if let Some(e) = employer {
-        filters.push(Memcmp { offset: 40, bytes: e.to_bytes().to_vec() });
+        filters.push(Memcmp {
+            offset: 40,
+            bytes: e.to_bytes().to_vec(),
+        });
     }
     let found = ctx
         .ledger
@@ -281,7 +328,8 @@ fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
         .map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
     for (address, account) in found {
-        let t: Task = ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+        let t: Task =
+            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
         let d = ctx.mint(&t.mint)?.decimals;
         rows.push(serde_json::json!({
             "task": address.to_string(),

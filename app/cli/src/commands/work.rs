@@ -76,7 +76,9 @@ fn hint_for(t: &Task) -> &'static str {
 }
 
 fn salt_file(ctx: &Ctx, task: &Pubkey) -> PathBuf {
-    ctx.home.join("answers").join(format!("{task}-{}.json", ctx.me()))
+    ctx.home
+        .join("answers")
+        .join(format!("{task}-{}.json", ctx.me()))
 }
 
 fn random_salt() -> Result<[u8; 32], String> {
@@ -103,7 +105,9 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
         WorkCmd::Claim { task } => {
             let (keys, t) = ctx.task(&task)?;
             if matches!(t.verifier, Verifier::Merkle { .. }) {
-                return Err(format!("task {task} is a merkle task: nothing to claim, use `ilm merkle claim`"));
+                return Err(format!(
+                    "task {task} is a merkle task: nothing to claim, use `ilm merkle claim`"
+                ));
             }
             if let Some(c) = ctx.try_load::<Claim>(&keys.claim(&me), "claim")? {
                 return Err(format!(
@@ -121,12 +125,18 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let (sent, _) = ctx.send(&[ix::claim_task(&keys, &me)], &[])?;
             finish(ctx, &task, &me, &sent, None)
         }
-        WorkCmd::Submit { task, result, result_hash, uri } => {
+        WorkCmd::Submit {
+            task,
+            result,
+            result_hash,
+            uri,
+        } => {
             let (keys, t) = ctx.task(&task)?;
             require_verifier(&task, &t, "review", hint_for(&t))?;
             let hash = match (result, result_hash) {
                 (Some(file), _) => {
-                    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read --result {}: {e}", file.display()))?;
+                    let bytes = std::fs::read(&file)
+                        .map_err(|e| format!("cannot read --result {}: {e}", file.display()))?;
                     Sha256::digest(bytes).into()
                 }
                 (None, Some(h)) => parse_hex32(&h)?,
@@ -142,9 +152,11 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let commitment = answer::commitment(&task, &me, answer.as_bytes(), &salt);
             let file = salt_file(ctx, &task);
             // Saved before sending: a commitment whose salt is lost can never be revealed.
-            std::fs::create_dir_all(file.parent().unwrap_or(&ctx.home)).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(file.parent().unwrap_or(&ctx.home))
+                .map_err(|e| e.to_string())?;
             let saved = serde_json::json!({ "answer": answer, "salt": hex(&salt) });
-            std::fs::write(&file, saved.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+            std::fs::write(&file, saved.to_string())
+                .map_err(|e| format!("{}: {e}", file.display()))?;
             let (sent, _) = ctx.send(&[ix::commit_answer(&keys, &me, commitment)], &[])?;
             let mut r = finish(ctx, &task, &me, &sent, None)?;
             r.insert("salt_file".into(), file.display().to_string().into());
@@ -158,12 +170,19 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 _ => {
                     let file = salt_file(ctx, &task);
                     let text = std::fs::read_to_string(&file).map_err(|_| {
-                        format!("no saved answer for task {task} ({}): pass --answer and --salt", file.display())
+                        format!(
+                            "no saved answer for task {task} ({}): pass --answer and --salt",
+                            file.display()
+                        )
                     })?;
-                    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+                    let v: serde_json::Value = serde_json::from_str(&text)
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
                     let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
                     let bad = || format!("{} is damaged: pass --answer and --salt", file.display());
-                    (field("answer").ok_or_else(bad)?, parse_hex32(&field("salt").ok_or_else(bad)?)?)
+                    (
+                        field("answer").ok_or_else(bad)?,
+                        parse_hex32(&field("salt").ok_or_else(bad)?)?,
+                    )
                 }
             };
             pay_to_me(ctx, &keys, &task, |wallet| {
@@ -218,9 +237,9 @@ pub fn finish(
 /// A claim's state in human units.
 pub fn claim_report(ctx: &Ctx, task: &Pubkey, who: &Pubkey) -> Result<Report, String> {
     let address = ilm_client::pda::claim(task, who).0;
-    let c: Claim = ctx
-        .try_load(&address, "claim")?
-        .ok_or_else(|| format!("{who} has no claim on task {task}: `ilm work claim {task}` first"))?;
+    let c: Claim = ctx.try_load(&address, "claim")?.ok_or_else(|| {
+        format!("{who} has no claim on task {task}: `ilm work claim {task}` first")
+    })?;
     let (_, t) = ctx.task(task)?;
     let market: ilm_client::Market = ctx.load(&t.market, "market")?;
     let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
