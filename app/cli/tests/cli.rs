@@ -120,13 +120,17 @@ fn open_market(sh: &Shell) -> Market {
     }
 }
 
+/// `task create` by the employer with `extra` flags; `--reward 10 --slots 2`
+/// unless `extra` names them.
 fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
     let spec = sh.path("spec.md");
-    let mut args = vec![
-        "task", "create", "--mint", &m.mint, "--reward", "10", "--slots", "2", "--spec",
-    ];
-    let spec = spec.to_str().unwrap().to_string();
-    args.push(&spec);
+    let spec = spec.to_str().unwrap();
+    let mut args = vec!["task", "create", "--mint", &m.mint, "--spec", spec];
+    for (flag, default) in [("--reward", "10"), ("--slots", "2")] {
+        if !extra.contains(&flag) {
+            args.extend([flag, default]);
+        }
+    }
     args.extend_from_slice(extra);
     s(&sh.json("employer", &args)["task"])
 }
@@ -396,4 +400,142 @@ fn demo_pays_every_path() {
         !Path::new(&sh.path("ledger.bin")).exists(),
         "the demo never touches the saved ledger"
     );
+}
+
+#[test]
+fn attested_work_and_market_upkeep() {
+    let sh = Shell::new();
+    let m = open_market(&sh);
+    let attesters: Vec<String> = ["att1", "att2", "att3"]
+        .iter()
+        .map(|a| sh.pubkey(a))
+        .collect();
+    let mut update = vec!["market", "update", "--threshold", "2", "--pause"];
+    for a in &attesters {
+        update.extend(["--attester", a.as_str()]);
+    }
+    let paused = sh.json("employer", &update);
+    assert_eq!(paused["paused"], true);
+    assert_eq!(paused["attesters"].as_array().unwrap().len(), 3);
+    sh.fails(
+        "alice",
+        &["market", "update", "--unpause"],
+        "only the market authority",
+    );
+    sh.fails("alice", &["stake", "deposit", "150"], "paused");
+    assert_eq!(
+        sh.json("employer", &["market", "update", "--unpause"])["paused"],
+        false
+    );
+
+    // 0.05 tokens per unit, 1,000 units escrowed.
+    let depin = create_task(
+        &sh,
+        &m,
+        &[
+            "--verifier",
+            "attested",
+            "--reward",
+            "0.05",
+            "--slots",
+            "1000",
+        ],
+    );
+    sh.json("alice", &["stake", "deposit", "150"]);
+    sh.json("alice", &["work", "claim", &depin]);
+    sh.fails(
+        "alice",
+        &["work", "submit", &depin, "--result-hash", &"00".repeat(32)],
+        "use `ilm attest submit`",
+    );
+    let sign = |who: &str, units: &str| {
+        let out = sh.path(&format!("{who}-{units}.json"));
+        let args = [
+            "attest",
+            "sign",
+            &depin,
+            &m.alice,
+            "--units",
+            units,
+            "--result-hash",
+            &"cd".repeat(32),
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        sh.json(who, &args);
+        out.to_str().unwrap().to_string()
+    };
+    let (a1, a2) = (sign("att1", "400"), sign("att2", "400"));
+    // One signature is below the threshold of two.
+    sh.fails(
+        "alice",
+        &["attest", "submit", &depin, "--attestation", &a1],
+        "transaction failed",
+    );
+    let paid = sh.json(
+        "employer",
+        &[
+            "attest",
+            "submit",
+            &depin,
+            "--attestation",
+            &a1,
+            "--attestation",
+            &a2,
+        ],
+    );
+    assert_eq!(paid["paid"], "20");
+    assert_eq!(paid["paid_units"], 400);
+    let (b2, b3) = (sign("att2", "1000"), sign("att3", "1000"));
+    sh.fails(
+        "alice",
+        &[
+            "attest",
+            "submit",
+            &depin,
+            "--attestation",
+            &a1,
+            "--attestation",
+            &b3,
+        ],
+        "every attester must sign the same",
+    );
+    let more = sh.json(
+        "alice",
+        &[
+            "attest",
+            "submit",
+            &depin,
+            "--attestation",
+            &b2,
+            "--attestation",
+            &b3,
+        ],
+    );
+    assert_eq!(more["paid"], "30");
+
+    // Funding, abandoning, cancelling, unstaking.
+    let judged = create_task(&sh, &m, &["--bond", "20"]);
+    assert_eq!(
+        sh.json("employer", &["task", "fund", &judged, "1"])["slots"],
+        3
+    );
+    sh.json("alice", &["work", "claim", &judged]);
+    assert_eq!(sh.json("alice", &["stake", "show"])["locked"], "20");
+    assert_eq!(
+        sh.json("alice", &["work", "abandon", &judged])["status"],
+        "Abandoned"
+    );
+    let cancelled = sh.json("employer", &["task", "cancel", &judged]);
+    assert_eq!(cancelled["status"], "cancelled");
+    assert_eq!(cancelled["escrow"], "0");
+    assert_eq!(
+        sh.json("alice", &["stake", "unstake", "50"])["unstake_pending"],
+        "50"
+    );
+    sh.fails("alice", &["stake", "withdraw"], "cooldown not over");
+    sh.json("alice", &["ledger", "warp", "1d"]);
+    let withdrawn = sh.json("alice", &["stake", "withdraw"]);
+    assert_eq!(withdrawn["amount"], "100");
+    assert_eq!(withdrawn["unstake_pending"], "0");
 }
