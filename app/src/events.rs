@@ -102,3 +102,49 @@ pub fn ilm_compute_units(logs: &[String]) -> Option<u64> {
     }
     total
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::prelude::Pubkey;
+    use anchor_lang::{AnchorSerialize, Discriminator};
+
+    fn data_line(event: &ilm::events::WorkPaid) -> String {
+        let mut bytes = ilm::events::WorkPaid::DISCRIMINATOR.to_vec();
+        event.serialize(&mut bytes).unwrap();
+        format!(
+            "Program data: {}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    }
+
+    #[test]
+    fn reads_only_ilm_events_and_ilm_compute() {
+        let paid = ilm::events::WorkPaid {
+            task: Pubkey::new_from_array([1; 32]),
+            contributor: Pubkey::new_from_array([2; 32]),
+            units: 1,
+            amount: 10,
+            fee: 1,
+        };
+        let other = "Program Other111111111111111111111111111111111";
+        let logs: Vec<String> = vec![
+            format!("{other} invoke [1]"),
+            data_line(&paid),
+            format!("{other} consumed 500 of 200000 compute units"),
+            format!("{other} success"),
+            format!("Program {} invoke [1]", ilm::ID),
+            "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA invoke [2]".into(),
+            data_line(&paid),
+            "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA consumed 100 of 190000 compute units".into(),
+            "Program TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA success".into(),
+            data_line(&paid),
+            format!("Program {} consumed 9000 of 199500 compute units", ilm::ID),
+            format!("Program {} success", ilm::ID),
+        ];
+        assert_eq!(from_logs(&logs), vec![Event::WorkPaid(paid)]);
+        assert_eq!(from_logs(&logs)[0].name(), "WorkPaid");
+        assert_eq!(ilm_compute_units(&logs), Some(9000));
+        assert_eq!(ilm_compute_units(&logs[..4]), None);
+    }
+}

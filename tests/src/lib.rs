@@ -65,26 +65,15 @@ pub struct Failed {
     pub logs: Vec<String>,
 }
 
-/// Finds `ilm.so`: `$SBF_OUT_DIR`, `$CARGO_TARGET_DIR/deploy`, then `<workspace>/target/deploy`.
+/// The built `ilm.so` (see [`ilm_client::ledger::program_so`] for where it is looked for).
 pub fn so_path() -> PathBuf {
-    let name = "ilm.so";
-    let mut candidates = Vec::new();
-    if let Ok(d) = std::env::var("SBF_OUT_DIR") {
-        candidates.push(PathBuf::from(d).join(name));
-    }
-    if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
-        candidates.push(PathBuf::from(d).join("deploy").join(name));
-    }
-    candidates.push(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../target/deploy")
-            .join(name),
+    let so = ilm_client::ledger::program_so();
+    assert!(
+        so.exists(),
+        "{} not found: run `make build` first",
+        so.display()
     );
-    candidates
-        .iter()
-        .find(|p| p.exists())
-        .cloned()
-        .unwrap_or_else(|| panic!("{name} not found in {candidates:?}: run `make build` first"))
+    so
 }
 
 /// A default market: 100 tokens minimum stake, 1 day cooldown, 50 % slash, 2.5 % fee.

@@ -8,7 +8,9 @@ use anchor_lang::{AccountDeserialize, Discriminator};
 use clap::{Args, ValueEnum};
 use ilm_client::events::{self, Event};
 use ilm_client::ix::{MarketKeys, TaskKeys};
-use ilm_client::ledger::{cluster_url, Embedded, Ledger, LedgerError, Rpc, RpcOptions, Sent};
+use ilm_client::ledger::{
+    cluster_url, program_so, Embedded, Ledger, LedgerError, Rpc, RpcOptions, Sent,
+};
 use ilm_client::token::{self, MintInfo};
 use ilm_client::{accounts::decode, Market, Task};
 use solana_keypair::Keypair;
@@ -76,27 +78,6 @@ fn home_dir() -> PathBuf {
     std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// Finds `ilm.so`: `$ILM_PROGRAM_SO`, next to the binary's `target/deploy`,
-/// then the workspace's `target/deploy`.
-pub fn program_so() -> PathBuf {
-    if let Some(p) = std::env::var_os("ILM_PROGRAM_SO") {
-        return PathBuf::from(p);
-    }
-    let mut candidates = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join("../deploy/ilm.so"));
-            candidates.push(dir.join("ilm.so"));
-        }
-    }
-    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/deploy/ilm.so"));
-    candidates
-        .iter()
-        .find(|p| p.exists())
-        .cloned()
-        .unwrap_or_else(|| candidates[candidates.len() - 1].clone())
 }
 
 fn read_keypair(path: &Path) -> Result<Keypair, String> {

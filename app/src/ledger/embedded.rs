@@ -89,6 +89,32 @@ pub struct Embedded {
     transactions: u64,
 }
 
+/// Where `ilm.so` is: `$ILM_PROGRAM_SO`, `$SBF_OUT_DIR/ilm.so`,
+/// `$CARGO_TARGET_DIR/deploy/ilm.so`, `deploy/ilm.so` beside the running
+/// binary's directory (`target/debug/ilm` -> `target/deploy/ilm.so`), then the
+/// workspace's `target/deploy/ilm.so`. The first that exists, else the last
+/// candidate (so the error names a path).
+pub fn program_so() -> PathBuf {
+    let var = |name: &str| std::env::var_os(name).map(PathBuf::from);
+    let mut candidates = Vec::new();
+    candidates.extend(var("ILM_PROGRAM_SO"));
+    candidates.extend(var("SBF_OUT_DIR").map(|d| d.join("ilm.so")));
+    candidates.extend(var("CARGO_TARGET_DIR").map(|d| d.join("deploy/ilm.so")));
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        candidates.push(dir.join("../deploy/ilm.so"));
+        candidates.push(dir.join("../../deploy/ilm.so"));
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/ilm.so"));
+    candidates
+        .iter()
+        .find(|p| p.exists())
+        .cloned()
+        .unwrap_or_else(|| candidates[candidates.len() - 1].clone())
+}
+
 fn wall_clock() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

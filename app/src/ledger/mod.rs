@@ -4,7 +4,7 @@
 mod embedded;
 mod rpc;
 
-pub use embedded::{Embedded, EmbeddedError};
+pub use embedded::{program_so, Embedded, EmbeddedError};
 pub use rpc::{cluster_url, Rpc, RpcOptions};
 
 use anchor_lang::prelude::Pubkey;

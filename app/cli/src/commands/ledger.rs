@@ -1,10 +1,10 @@
 //! `ilm ledger info|warp|reset`: the embedded ledger's clock and file.
-use crate::context::{program_so, Ctx};
+use crate::context::Ctx;
 use crate::output::Report;
 use crate::report;
 use crate::units::{format_duration, parse_duration};
 use clap::Subcommand;
-use ilm_client::ledger::Embedded;
+use ilm_client::ledger::{program_so, Embedded};
 
 #[derive(Subcommand)]
 pub enum LedgerCmd {

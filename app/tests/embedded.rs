@@ -1,0 +1,71 @@
+//! The embedded ledger: state saved after a command is there for the next,
+//! the clock only moves forward, and a damaged file or missing program is a
+//! clear error rather than a silently empty ledger.
+use ilm_client::ledger::{program_so, Embedded, EmbeddedError, Ledger};
+use ilm_client::token::{self, MINT_LEN, TOKEN_PROGRAM};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use tempfile::TempDir;
+
+const SOL: u64 = 1_000_000_000;
+
+#[test]
+fn state_persists_between_opens() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ledger.bin");
+    let payer = Keypair::new();
+    let mint = Keypair::new();
+    let (before, slot_mint) = {
+        let mut ledger = Embedded::open(&file, &program_so()).unwrap();
+        ledger.ensure_deployed(&ilm_client::PROGRAM_ID).unwrap();
+        ledger.airdrop(&payer.pubkey(), 10 * SOL).unwrap();
+        let rent = ledger.minimum_balance(MINT_LEN).unwrap();
+        let ixs = token::create_mint(
+            &payer.pubkey(),
+            &mint.pubkey(),
+            &payer.pubkey(),
+            6,
+            &TOKEN_PROGRAM,
+            rent,
+        );
+        let sent = ledger.send(&ixs, &payer, &[&mint]).unwrap();
+        assert!(sent.compute_units > 0 && sent.fee > 0);
+        ledger.warp(86_400).unwrap();
+        ledger.save().unwrap();
+        (ledger.unix_timestamp().unwrap(), ledger.transactions())
+    };
+    let mut again = Embedded::open(&file, &program_so()).unwrap();
+    let info =
+        token::mint_info(&again.account(&mint.pubkey()).unwrap().expect("mint kept")).unwrap();
+    assert_eq!(info.decimals, 6);
+    assert_eq!(info.mint_authority, Some(payer.pubkey()));
+    assert!(
+        again.unix_timestamp().unwrap() >= before,
+        "the warp is kept"
+    );
+    assert_eq!(again.transactions(), slot_mint);
+    let mints = again.program_accounts(&TOKEN_PROGRAM, &[]).unwrap();
+    assert!(mints.iter().any(|(k, _)| *k == mint.pubkey()));
+    // The program is the freshly built one, not a copy in the file.
+    again.ensure_deployed(&ilm_client::PROGRAM_ID).unwrap();
+    let stranger = Keypair::new();
+    assert!(again.ensure_deployed(&stranger.pubkey()).is_err());
+    // A payer with no SOL gets a message about funds, not a raw error.
+    let err = again.send(&[], &stranger, &[]).unwrap_err();
+    assert!(err.to_string().contains("cannot pay"), "{err}");
+}
+
+#[test]
+fn damaged_file_and_missing_program_are_reported() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ledger.bin");
+    std::fs::write(&file, b"not a ledger").unwrap();
+    match Embedded::open(&file, &program_so()) {
+        Err(e @ EmbeddedError::Corrupt { .. }) => assert!(e.to_string().contains("ledger reset")),
+        other => panic!("expected Corrupt, got {:?}", other.err()),
+    }
+    match Embedded::in_memory(&dir.path().join("nope.so")) {
+        Err(e @ EmbeddedError::Program { .. }) => assert!(e.to_string().contains("make build")),
+        other => panic!("expected Program, got {:?}", other.err()),
+    }
+}
