@@ -187,6 +187,9 @@ struct Flight {
     estimate: Sent,
 }
 
+/// The program, data length and account count of each instruction of a batch.
+type Shape = Vec<(Pubkey, usize, usize)>;
+
 /// A signed transaction, the compute limit it requests, its blockhash's last
 /// valid height, and the numbers to report should `getTransaction` fail after
 /// it lands.
@@ -433,7 +436,7 @@ impl Rpc {
         instructions: &[Instruction],
         payer: &Keypair,
         signers: &[&Keypair],
-        (blockhash, last_valid_block_height): (Hash, u64),
+        (mut blockhash, mut last_valid_block_height): (Hash, u64),
         sized: Option<(u32, u64)>,
     ) -> Result<Signed, LedgerError> {
         let fixed = self.options.compute_unit_limit;
@@ -441,8 +444,21 @@ impl Rpc {
             Some((limit, units)) => (limit, units, Vec::new()),
             None => {
                 let probe_limit = fixed.unwrap_or(MAX_COMPUTE_UNIT_LIMIT);
-                let probe = self.sign(probe_limit, instructions, payer, signers, blockhash)?;
-                let simulated = self.simulate(&probe)?;
+                let mut retry = 0;
+                let simulated = loop {
+                    let probe = self.sign(probe_limit, instructions, payer, signers, blockhash)?;
+                    let simulated = self.simulate(&probe)?;
+                    // Behind a load balancer the simulating node may not have
+                    // seen the blockhash another node handed out yet.
+                    if simulated.err != Some(json!("BlockhashNotFound"))
+                        || retry >= self.options.retries
+                    {
+                        break simulated;
+                    }
+                    retry += 1;
+                    thread::sleep(POLL_INTERVAL);
+                    (blockhash, last_valid_block_height) = self.latest_blockhash()?;
+                };
                 let logs = simulated.logs.unwrap_or_default();
                 if let Some(err) = simulated.err {
                     return Err(self.failure(err, logs, &payer.pubkey()));
@@ -606,7 +622,7 @@ impl Rpc {
         let mut fetched = Instant::now();
         // Batches of one shape (programs, data lengths, account counts) cost
         // about the same: one simulation sizes the compute limit for all.
-        let mut limits: HashMap<Vec<(Pubkey, usize, usize)>, (u32, u64)> = HashMap::new();
+        let mut limits: HashMap<Shape, (u32, u64)> = HashMap::new();
         let mut queue: VecDeque<usize> = (0..batches.len()).collect();
         let mut resends = vec![0u32; batches.len()];
         let mut flights: Vec<Flight> = Vec::new();
@@ -622,7 +638,7 @@ impl Rpc {
                     break;
                 };
                 let batch = &batches[index];
-                let shape: Vec<_> = batch
+                let shape: Shape = batch
                     .instructions
                     .iter()
                     .map(|i| (i.program_id, i.data.len(), i.accounts.len()))
@@ -811,6 +827,9 @@ impl Ledger for Rpc {
     }
 
     fn send_all(&mut self, batches: &[Batch], payer: &Keypair) -> Vec<Result<Sent, LedgerError>> {
+        if batches.is_empty() {
+            return Vec::new();
+        }
         let mut results: Vec<Option<Result<Sent, LedgerError>>> =
             batches.iter().map(|_| None).collect();
         let stopped = self.run_all(batches, payer, &mut results).err();
