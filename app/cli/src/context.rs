@@ -315,8 +315,16 @@ impl Ctx {
 
     /// The market in use, with its addresses.
     pub fn market(&self) -> Result<(MarketKeys, Market), String> {
-        let address = self.market_address()?;
-        let m: Market = self.load(&address, "market")?;
+        self.market_at(&self.market_address()?)
+    }
+
+    /// The market a task belongs to, with its addresses.
+    pub fn market_of(&self, task: &Task) -> Result<(MarketKeys, Market), String> {
+        self.market_at(&task.market)
+    }
+
+    fn market_at(&self, address: &Pubkey) -> Result<(MarketKeys, Market), String> {
+        let m: Market = self.load(address, "market")?;
         let stake_mint = self.mint(&m.stake_mint)?;
         let keys = MarketKeys::new(
             m.authority,

@@ -80,6 +80,22 @@ pub fn format_duration(secs: i64) -> String {
     format!("{secs}s")
 }
 
+/// Time left, to the minute, as `6d 23h 59m` (`0m` at most a minute away).
+pub fn format_remaining(secs: i64) -> String {
+    let mins = secs.max(0) / 60;
+    let (d, h, m) = (mins / 1_440, mins / 60 % 24, mins % 60);
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "m")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect();
+    if parts.is_empty() {
+        "0m".to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
 /// Parses 64 hex digits.
 pub fn parse_hex32(text: &str) -> Result<[u8; 32], String> {
     let t = text.trim().trim_start_matches("0x");
@@ -134,6 +150,9 @@ mod tests {
         assert_eq!(format_duration(5_400), "90m");
         assert_eq!(format_duration(604_800), "1w");
         assert_eq!(format_duration(45), "45s");
+        assert_eq!(format_remaining(604_799), "6d 23h 59m");
+        assert_eq!(format_remaining(3_600), "1h");
+        assert_eq!(format_remaining(30), "0m");
     }
 
     #[test]

@@ -214,11 +214,11 @@ fn bad_input_fails_clearly_and_changes_nothing() {
     let sh = Shell::new();
     let m = open_market(&sh);
     let task = create_task(&sh, &m, &[]);
+    // Everything but the countdown, which moves with the wall clock.
     let state = || {
-        (
-            sh.json("employer", &["task", "list"]),
-            sh.json("employer", &["task", "show", &task]),
-        )
+        let mut shown = sh.json("employer", &["task", "show", &task]);
+        shown.as_object_mut().unwrap().remove("deadline_in");
+        (sh.json("employer", &["task", "list"]), shown)
     };
     let before = state();
     let spec = sh.path("spec.md");
@@ -322,7 +322,7 @@ fn merkle_build_publish_push_is_resumable() {
             "--verifier",
             "merkle",
             "--reward",
-            "17.5",
+            "20",
             "--spec",
             spec.to_str().unwrap(),
         ],
@@ -344,6 +344,17 @@ fn merkle_build_publish_push_is_resumable() {
         "17.5"
     );
     sh.fails("r1", &["merkle", "claim", &task, p], "transaction failed");
+    // After the deadline the unspent budget (20.5 escrowed - 17.5 paid - 0.4375 fees) comes back.
+    sh.fails(
+        "employer",
+        &["merkle", "clawback", &task],
+        "transaction failed",
+    );
+    sh.json("employer", &["ledger", "warp", "8d"]);
+    assert_eq!(
+        sh.json("employer", &["merkle", "clawback", &task])["clawed_back"],
+        "2.5625"
+    );
 }
 
 #[test]
@@ -499,4 +510,21 @@ fn attested_work_and_market_upkeep() {
     let withdrawn = sh.json("alice", &["stake", "withdraw"]);
     assert_eq!(withdrawn["amount"], "100");
     assert_eq!(withdrawn["unstake_pending"], "0");
+
+    // A lease that runs out: anyone expires it, half the bond goes to the employer.
+    let leased = create_task(&sh, &m, &["--bond", "20", "--lease", "1h"]);
+    sh.json("alice", &["work", "claim", &leased]);
+    sh.fails(
+        "employer",
+        &["work", "expire", &leased, &m.alice],
+        "transaction failed",
+    );
+    sh.json("alice", &["ledger", "warp", "2h"]);
+    assert_eq!(
+        sh.json("employer", &["work", "expire", &leased, &m.alice])["status"],
+        "Expired"
+    );
+    let stake = sh.json("alice", &["stake", "show"]);
+    assert_eq!(stake["amount"], "90");
+    assert_eq!(stake["expired"], 1);
 }

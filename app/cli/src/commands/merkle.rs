@@ -42,6 +42,8 @@ pub enum MerkleCmd {
         #[arg(long)]
         index: Option<u32>,
     },
+    /// After the deadline: take back what no leaf claimed (employer only).
+    Clawback { task: Pubkey },
     /// Pay every unpaid leaf, many transactions in flight; safe to re-run.
     Push {
         task: Pubkey,
@@ -255,6 +257,21 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
                 "index" => index,
                 "recipient" => recipient.to_string(),
                 "paid" => format_amount(amount, d),
+            };
+            tx_fields(&mut r, &sent);
+            Ok(r)
+        }
+        MerkleCmd::Clawback { task } => {
+            let (keys, t) = merkle_task(ctx, &task)?;
+            let d = ctx.mint(&t.mint)?.decimals;
+            let (wallet, create) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let before = ctx.balance(&wallet)?;
+            let mut ixs: Vec<_> = create.into_iter().collect();
+            ixs.push(ix::clawback(&keys, &wallet));
+            let (sent, _) = ctx.send(&ixs, &[])?;
+            let mut r = report! {
+                "task" => task.to_string(),
+                "clawed_back" => format_amount(ctx.balance(&wallet)? - before, d),
             };
             tx_fields(&mut r, &sent);
             Ok(r)

@@ -3,7 +3,9 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, format_duration, hex, parse_amount, parse_duration};
+use crate::units::{
+    format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration,
+};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use clap::{Args, Subcommand, ValueEnum};
@@ -282,7 +284,7 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         "escrow" => format_amount(ctx.balance(&keys.vault)?, d),
         "fees_owed" => format_amount(t.fees_owed, d),
         "deadline" => t.deadline,
-        "deadline_in" => if t.deadline > now { format_duration(t.deadline - now) } else { "passed".to_string() },
+        "deadline_in" => if t.deadline > now { format_remaining(t.deadline - now) } else { "passed".to_string() },
         "lease" => format_duration(t.lease_secs),
         "bond" => format_amount(t.bond, stake_decimals),
         "review_window" => format_duration(t.review_secs),

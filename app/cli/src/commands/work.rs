@@ -48,6 +48,9 @@ pub enum WorkCmd {
     },
     /// Give your slot back before the lease ends (no slash).
     Abandon { task: Pubkey },
+    /// Expire someone's claim whose lease ran out without a submission
+    /// (anyone); part of the bond goes to the employer.
+    Expire { task: Pubkey, contributor: Pubkey },
     /// Your claim on a task (or someone's).
     Status {
         task: Pubkey,
@@ -193,6 +196,21 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let (keys, _) = ctx.task(&task)?;
             let (sent, _) = ctx.send(&[ix::abandon_claim(&keys, &me)], &[])?;
             finish(ctx, &task, &me, &sent, None)
+        }
+        WorkCmd::Expire { task, contributor } => {
+            let (keys, t) = ctx.task(&task)?;
+            let (market, _) = ctx.market_of(&t)?;
+            let (employer_stake, create) =
+                ctx.wallet(&t.employer, &market.stake_mint, &market.token_program)?;
+            let mut ixs: Vec<_> = create.into_iter().collect();
+            ixs.push(ix::expire_claim(
+                &keys,
+                &market,
+                &contributor,
+                &employer_stake,
+            ));
+            let (sent, _) = ctx.send(&ixs, &[])?;
+            finish(ctx, &task, &contributor, &sent, None)
         }
         WorkCmd::Status { task, contributor } => {
             ctx.task(&task)?;
