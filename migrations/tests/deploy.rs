@@ -15,22 +15,15 @@ const SOL: u64 = 1_000_000_000;
 /// Program data header: variant, slot, optional upgrade authority.
 const PROGRAMDATA_HEADER: usize = 45;
 
-/// Finds `ilm.so` like the integration tests do: `$SBF_OUT_DIR`,
-/// `$CARGO_TARGET_DIR/deploy`, then `<workspace>/target/deploy`.
+/// The built `ilm.so`, found the way the CLI finds it.
 fn so_path() -> PathBuf {
-    let mut candidates = Vec::new();
-    if let Ok(d) = std::env::var("SBF_OUT_DIR") {
-        candidates.push(PathBuf::from(d).join("ilm.so"));
-    }
-    if let Ok(d) = std::env::var("CARGO_TARGET_DIR") {
-        candidates.push(PathBuf::from(d).join("deploy/ilm.so"));
-    }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/ilm.so"));
-    candidates
-        .iter()
-        .find(|p| p.exists())
-        .cloned()
-        .unwrap_or_else(|| panic!("ilm.so not found in {candidates:?}: run `make build` first"))
+    let so = ilm_client::ledger::program_so();
+    assert!(
+        so.exists(),
+        "{} not found: run `make build` first",
+        so.display()
+    );
+    so
 }
 
 fn ledger() -> Embedded {
