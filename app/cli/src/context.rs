@@ -57,6 +57,10 @@ pub struct Global {
     /// Priority fee in micro-lamports per compute unit (RPC clusters).
     #[arg(long, global = true)]
     pub priority_fee: Option<u64>,
+    /// Compute units each transaction requests (RPC clusters)
+    /// [default: what its simulation used, plus 10 % and 1,000].
+    #[arg(long, global = true)]
+    pub compute_unit_limit: Option<u32>,
     /// Print the program logs of a failed transaction.
     #[arg(short = 'v', long, global = true)]
     pub verbose: bool,
@@ -129,6 +133,7 @@ impl Ctx {
         } else {
             let options = RpcOptions {
                 priority_fee: global.priority_fee,
+                compute_unit_limit: global.compute_unit_limit,
                 ..RpcOptions::default()
             };
             Box::new(Rpc::new(&cluster_url(&global.url), options))

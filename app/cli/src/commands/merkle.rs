@@ -323,14 +323,10 @@ impl PushStats {
 /// doing everything it could) if any payout failed; re-running retries them.
 pub fn push(ctx: &mut Ctx, task: &Pubkey, tree: &Tree, batch: usize) -> Result<PushStats, String> {
     let (keys, t) = merkle_task(ctx, task)?;
-    match t.verifier {
-        Verifier::Merkle { root, .. } if root == tree.root() => {}
-        Verifier::Merkle { .. } => {
-            return Err(format!(
-                "task {task} has another root published: `ilm merkle publish` this file first"
-            ))
-        }
-        _ => unreachable!("merkle_task checked the verifier"),
+    if !matches!(t.verifier, Verifier::Merkle { root, .. } if root == tree.root()) {
+        return Err(format!(
+            "task {task} has another root published: `ilm merkle publish` this file first"
+        ));
     }
     let started = Instant::now();
     let paid_before = paid_leaves(ctx.ledger.as_ref(), task, tree.leaf_count())?;
