@@ -1,85 +1,11 @@
 //! The real `ilm` binary against the embedded ledger: state persists across
 //! invocations, JSON output is parsed and checked, and bad input fails with a
 //! clear message and a non-zero exit without changing state.
+mod support;
+
 use assert_cmd::Command;
-use serde_json::Value;
-use std::path::{Path, PathBuf};
-use tempfile::TempDir;
-
-struct Shell {
-    home: TempDir,
-}
-
-impl Shell {
-    fn new() -> Shell {
-        let home = TempDir::new().expect("temp dir");
-        std::fs::write(home.path().join("spec.md"), "Label each photo: cat or dog.").unwrap();
-        std::fs::write(home.path().join("result.csv"), "photo1,cat\nphoto2,dog\n").unwrap();
-        Shell { home }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
-
-    fn cmd(&self, who: &str, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("ilm").expect("ilm binary");
-        c.env("ILM_HOME", self.home.path())
-            .env_remove("ILM_URL")
-            .env_remove("ILM_MARKET")
-            .env_remove("ILM_KEYPAIR")
-            .arg("-k")
-            .arg(self.path(&format!("{who}.json")))
-            .args(args);
-        c
-    }
-
-    /// Runs `ilm --output json <args>` as `who`, asserts success, parses the object.
-    fn json(&self, who: &str, args: &[&str]) -> Value {
-        let out = self
-            .cmd(who, args)
-            .arg("--output")
-            .arg("json")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "ilm {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "ilm {args:?} printed no JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
-    }
-
-    /// Runs and asserts failure with `needle` in stderr.
-    fn fails(&self, who: &str, args: &[&str], needle: &str) {
-        let out = self.cmd(who, args).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            !out.status.success(),
-            "ilm {args:?} should fail but printed {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(
-            err.contains(needle),
-            "ilm {args:?}: expected {needle:?} in stderr, got: {err}"
-        );
-    }
-
-    fn pubkey(&self, who: &str) -> String {
-        s(&self.json(who, &["ledger", "info"])["keypair"])
-    }
-}
-
-fn s(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
-        .to_string()
-}
+use std::path::Path;
+use support::{s, Shell};
 
 /// An employer with reward and stake mints, a market and a funded contributor.
 struct Market {
@@ -137,7 +63,7 @@ fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
 
 #[test]
 fn employer_and_contributor_across_invocations() {
-    let sh = Shell::new();
+    let sh = Shell::new(None);
     let m = open_market(&sh);
     let task = create_task(&sh, &m, &["--bond", "20"]);
     let shown = sh.json("employer", &["task", "show", &task]);
@@ -211,7 +137,7 @@ fn employer_and_contributor_across_invocations() {
 
 #[test]
 fn bad_input_fails_clearly_and_changes_nothing() {
-    let sh = Shell::new();
+    let sh = Shell::new(None);
     let m = open_market(&sh);
     let task = create_task(&sh, &m, &[]);
     // Everything but the countdown, which moves with the wall clock.
@@ -287,7 +213,7 @@ fn bad_input_fails_clearly_and_changes_nothing() {
 
 #[test]
 fn merkle_build_publish_push_is_resumable() {
-    let sh = Shell::new();
+    let sh = Shell::new(None);
     let m = open_market(&sh);
     let recipients: Vec<String> = (0..5).map(|i| sh.pubkey(&format!("r{i}"))).collect();
     let csv: String = recipients
@@ -359,7 +285,7 @@ fn merkle_build_publish_push_is_resumable() {
 
 #[test]
 fn demo_pays_every_path() {
-    let sh = Shell::new();
+    let sh = Shell::new(None);
     let out = sh.json("demo", &["demo", "--contributors", "300"]);
     let paths = out["payout paths"].as_array().unwrap();
     assert_eq!(paths.len(), 5);
@@ -376,7 +302,7 @@ fn demo_pays_every_path() {
 
 #[test]
 fn attested_work_and_market_upkeep() {
-    let sh = Shell::new();
+    let sh = Shell::new(None);
     let m = open_market(&sh);
     let attesters: Vec<String> = ["att1", "att2", "att3"]
         .iter()

@@ -8,81 +8,32 @@
 #[allow(dead_code)]
 mod rpc_server;
 
-use assert_cmd::Command;
+mod support;
+
 use ilm_client::ledger::{Ledger, RpcOptions};
 use rpc_server::Server;
-use serde_json::Value;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use tempfile::TempDir;
+use support::{s, Shell};
 
-struct Cluster {
-    server: Server,
-    dir: TempDir,
-}
-
-impl Cluster {
-    /// A server and funded keypair files for `people`.
-    fn new(people: &[&str]) -> Cluster {
-        let server = Server::start();
-        let dir = TempDir::new().unwrap();
-        std::fs::write(dir.path().join("spec.md"), "Label each photo: cat or dog.").unwrap();
-        let mut rpc = server.rpc(RpcOptions::default());
-        for who in people {
-            let kp = Keypair::new();
-            let json = serde_json::to_string(&kp.to_bytes().to_vec()).unwrap();
-            std::fs::write(dir.path().join(format!("{who}.json")), json).unwrap();
-            rpc.airdrop(&kp.pubkey(), 10_000_000_000).unwrap();
-        }
-        Cluster { server, dir }
+/// A server and a shell pointed at it, with funded keypair files for `people`.
+fn cluster(people: &[&str]) -> (Server, Shell) {
+    let server = Server::start();
+    let sh = Shell::new(Some(&server.url));
+    let mut rpc = server.rpc(RpcOptions::default());
+    for who in people {
+        let kp = Keypair::new();
+        let json = serde_json::to_string(&kp.to_bytes().to_vec()).unwrap();
+        std::fs::write(sh.path(&format!("{who}.json")), json).unwrap();
+        rpc.airdrop(&kp.pubkey(), 10_000_000_000).unwrap();
     }
-
-    fn cmd(&self, who: &str, args: &[&str]) -> Command {
-        let mut c = Command::cargo_bin("ilm").unwrap();
-        c.env("ILM_HOME", self.dir.path())
-            .env_remove("ILM_MARKET")
-            .env_remove("ILM_KEYPAIR")
-            .args(["-u", &self.server.url, "-k"])
-            .arg(self.dir.path().join(format!("{who}.json")))
-            .args(args);
-        c
-    }
-
-    fn json(&self, who: &str, args: &[&str]) -> Value {
-        let out = self
-            .cmd(who, args)
-            .args(["--output", "json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "ilm {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    fn fails(&self, who: &str, args: &[&str], needle: &str) {
-        let out = self.cmd(who, args).output().unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "ilm {args:?} should fail");
-        assert!(
-            err.contains(needle),
-            "ilm {args:?}: expected {needle:?}, got: {err}"
-        );
-    }
-}
-
-fn s(v: &Value) -> String {
-    v.as_str()
-        .unwrap_or_else(|| panic!("not a string: {v}"))
-        .to_string()
+    (server, sh)
 }
 
 #[test]
 fn employer_and_contributor_over_json_rpc() {
-    let c = Cluster::new(&["employer", "alice"]);
-    let alice = s(&c.json("alice", &["ledger", "info"])["keypair"]);
+    let (server, c) = cluster(&["employer", "alice"]);
+    let alice = c.pubkey("alice");
     let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
     let stake_mint = s(&c.json("employer", &["mint", "create", "--token-2022"])["mint"]);
     c.json(
@@ -94,7 +45,7 @@ fn employer_and_contributor_over_json_rpc() {
         "employer",
         &["mint", "airdrop", &stake_mint, "150", "--to", &alice],
     );
-    let spec = c.dir.path().join("spec.md");
+    let spec = c.path("spec.md");
     let task = s(&c.json(
         "employer",
         &[
@@ -129,13 +80,13 @@ fn employer_and_contributor_over_json_rpc() {
     assert_eq!(listed["tasks"][0]["completed"], 1);
 
     // A program error is caught by simulation: named, and nothing is sent.
-    let sends = c.server.sends();
+    let sends = server.sends();
     c.fails(
         "alice",
         &["work", "submit", &task, "--result-hash", &"cd".repeat(32)],
         "transaction failed",
     );
-    assert_eq!(c.server.sends(), sends);
+    assert_eq!(server.sends(), sends);
     c.fails("alice", &["ledger", "warp", "1d"], "keeps real time");
     c.fails(
         "alice",
@@ -148,10 +99,10 @@ fn employer_and_contributor_over_json_rpc() {
         "this ilm was built for program",
     );
     assert!(
-        !c.dir.path().join("ledger.bin").exists(),
+        !c.path("ledger.bin").exists(),
         "nothing touched the embedded ledger"
     );
-    let rpc = c.server.rpc(RpcOptions::default());
+    let rpc = server.rpc(RpcOptions::default());
     rpc.ensure_deployed(&ilm_client::PROGRAM_ID).unwrap();
     assert!(rpc.account(&task.parse().unwrap()).unwrap().is_some());
 }

@@ -1,0 +1,93 @@
+//! Running the real `ilm` binary for the CLI tests: a temporary ILM_HOME
+//! holding keypairs and input files, the embedded ledger or a URL, JSON
+//! output parsed, failures checked for their message.
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// One user's shell: `-k <home>/<who>.json` per command.
+pub struct Shell {
+    pub home: TempDir,
+    url: Option<String>,
+}
+
+impl Shell {
+    /// A fresh ILM_HOME with `spec.md` and `result.csv`; commands run with
+    /// `-u url` when one is given, else on the embedded ledger.
+    pub fn new(url: Option<&str>) -> Shell {
+        let home = TempDir::new().expect("temp dir");
+        std::fs::write(home.path().join("spec.md"), "Label each photo: cat or dog.").unwrap();
+        std::fs::write(home.path().join("result.csv"), "photo1,cat\nphoto2,dog\n").unwrap();
+        Shell {
+            home,
+            url: url.map(str::to_string),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    pub fn cmd(&self, who: &str, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("ilm").expect("ilm binary");
+        c.env("ILM_HOME", self.home.path())
+            .env_remove("ILM_URL")
+            .env_remove("ILM_MARKET")
+            .env_remove("ILM_KEYPAIR");
+        if let Some(url) = &self.url {
+            c.args(["-u", url]);
+        }
+        c.arg("-k")
+            .arg(self.path(&format!("{who}.json")))
+            .args(args);
+        c
+    }
+
+    /// Runs `ilm --output json <args>` as `who`, asserts success, parses the object.
+    pub fn json(&self, who: &str, args: &[&str]) -> Value {
+        let out = self
+            .cmd(who, args)
+            .args(["--output", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ilm {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "ilm {args:?} printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Runs and asserts failure with `needle` in stderr.
+    pub fn fails(&self, who: &str, args: &[&str], needle: &str) {
+        let out = self.cmd(who, args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "ilm {args:?} should fail but printed {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            err.contains(needle),
+            "ilm {args:?}: expected {needle:?} in stderr, got: {err}"
+        );
+    }
+
+    /// `who`'s address (`ledger info`; on the embedded ledger this creates the keypair).
+    pub fn pubkey(&self, who: &str) -> String {
+        s(&self.json(who, &["ledger", "info"])["keypair"])
+    }
+}
+
+/// A JSON string value.
+pub fn s(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_string()
+}
