@@ -101,6 +101,19 @@ impl Tree {
 /// Reads `recipient,amount` lines (amounts in base units). Blank lines and a
 /// first line `recipient,amount` are skipped.
 pub fn parse_csv(text: &str) -> Result<Vec<(Pubkey, u64)>, MerkleError> {
+    parse_csv_with(text, |amount| {
+        amount
+            .parse::<u64>()
+            .map_err(|_| "amount is not a whole number of base units".to_string())
+    })
+}
+
+/// Like [`parse_csv`], with `amount` turning each (trimmed) amount into base
+/// units, for example from token amounts with a mint's decimals.
+pub fn parse_csv_with(
+    text: &str,
+    amount: impl Fn(&str) -> Result<u64, String>,
+) -> Result<Vec<(Pubkey, u64)>, MerkleError> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -108,16 +121,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<(Pubkey, u64)>, MerkleError> {
             continue;
         }
         let bad = |why: &str| MerkleError::BadLine(n + 1, format!("{why}: {line:?}"));
-        let (who, amount) = line
+        let (who, value) = line
             .split_once(',')
             .ok_or_else(|| bad("expected recipient,amount"))?;
         let who =
             Pubkey::from_str(who.trim()).map_err(|_| bad("recipient is not a base58 address"))?;
-        let amount = amount
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| bad("amount is not a whole number of base units"))?;
-        out.push((who, amount));
+        out.push((who, amount(value.trim()).map_err(|e| bad(&e))?));
     }
     Ok(out)
 }

@@ -374,23 +374,23 @@ impl Ctx {
             .unwrap_or(0))
     }
 
-    /// `owner`'s token account for `mint`, plus the instruction creating it when missing.
+    /// `owner`'s token account for `mint`, and the instructions of a
+    /// transaction paying into it so far: its creation when it is missing
+    /// (the payer pays the rent), else nothing. Callers push their own after.
     pub fn wallet(
         &self,
         owner: &Pubkey,
         mint: &Pubkey,
         token_program: &Pubkey,
-    ) -> Result<(Pubkey, Option<Instruction>), String> {
+    ) -> Result<(Pubkey, Vec<Instruction>), String> {
         let ata = token::ata(owner, mint, token_program);
         let missing = self
             .ledger
             .account(&ata)
             .map_err(|e| e.to_string())?
             .is_none();
-        Ok((
-            ata,
-            missing.then(|| token::create_ata(&self.me(), owner, mint, token_program)),
-        ))
+        let create = missing.then(|| token::create_ata(&self.me(), owner, mint, token_program));
+        Ok((ata, create.into_iter().collect()))
     }
 
     /// Sends one transaction signed by the payer and `signers`; the error names

@@ -96,16 +96,18 @@ pub fn format_remaining(secs: i64) -> String {
     }
 }
 
-/// Parses 64 hex digits.
-pub fn parse_hex32(text: &str) -> Result<[u8; 32], String> {
-    let t = text.trim().trim_start_matches("0x");
-    let bad = || format!("{text:?} is not 32 bytes of hex (64 hex digits)");
-    if t.len() != 64 {
+/// Parses exactly `N` bytes of hex (`2N` digits, an optional `0x` first).
+/// Works on bytes, so no input can split a multi-byte character.
+pub fn parse_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
+    let t = text.trim().trim_start_matches("0x").as_bytes();
+    let bad = || format!("{text:?} is not {N} bytes of hex ({} hex digits)", 2 * N);
+    if t.len() != 2 * N {
         return Err(bad());
     }
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&t[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    let digit = |b: u8| (b as char).to_digit(16).ok_or_else(bad);
+    let mut out = [0u8; N];
+    for (byte, pair) in out.iter_mut().zip(t.chunks(2)) {
+        *byte = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
     }
     Ok(out)
 }
@@ -158,7 +160,13 @@ mod tests {
     #[test]
     fn hex_round_trip() {
         let b = [0xab; 32];
-        assert_eq!(parse_hex32(&hex(&b)), Ok(b));
-        assert!(parse_hex32("abcd").is_err());
+        assert_eq!(parse_hex(&hex(&b)), Ok(b));
+        assert_eq!(parse_hex::<2>("0x0aFf"), Ok([0x0a, 0xff]));
+        assert!(parse_hex::<32>("abcd").is_err());
+        assert!(parse_hex::<2>("zz00").is_err());
+        assert!(
+            parse_hex::<2>("éé").is_err(),
+            "multi-byte input is refused, not a panic"
+        );
     }
 }

@@ -5,7 +5,7 @@
 use crate::commands::work::{finish, paid, require_verifier};
 use crate::context::Ctx;
 use crate::output::Report;
-use crate::units::{hex, parse_duration, parse_hex32};
+use crate::units::{hex, parse_duration, parse_hex};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::attest::{precompile_instruction, Attestation};
@@ -87,7 +87,7 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
                     Sha256::digest(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?)
                         .into()
                 }
-                (None, Some(h)) => parse_hex32(&h)?,
+                (None, Some(h)) => parse_hex(&h)?,
                 (None, None) => return Err("pass --result <FILE> or --result-hash <HEX>".into()),
             };
             let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
@@ -179,27 +179,17 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
         task,
         contributor,
         cumulative_units: first.cumulative_units,
-        result_hash: parse_hex32(&first.result_hash)?,
+        result_hash: parse_hex(&first.result_hash)?,
         expires_at: first.expires_at,
     };
     let mut sigs = Vec::new();
     for s in &signed {
         let key = parse_key(&s.attester, "attester")?.to_bytes();
-        let sig_bytes = (0..64)
-            .map(|i| {
-                s.signature
-                    .get(2 * i..2 * i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect::<Option<Vec<u8>>>()
-            .filter(|_| s.signature.len() == 128)
-            .ok_or_else(|| format!("attester {}: signature is not 64 bytes of hex", s.attester))?;
-        let mut sig = [0u8; 64];
-        sig.copy_from_slice(&sig_bytes);
+        let sig: [u8; 64] = parse_hex(&s.signature)
+            .map_err(|e| format!("attester {}: signature {e}", s.attester))?;
         sigs.push((key, sig));
     }
-    let (wallet, create) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
-    let mut ixs: Vec<_> = create.into_iter().collect();
+    let (wallet, mut ixs) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
     ixs.push(precompile_instruction(&sigs, &a.message()));
     ixs.push(ix::submit_attested(
         &keys,

@@ -3,7 +3,7 @@
 //! 2-of-3 attestations, a judged task with approve, reject and auto-approve,
 //! and one epoch paid to N contributors by a Merkle root. Ends with a summary:
 //! paid, fees, compute units per payout path, rent locked, transactions, time.
-use crate::commands::merkle;
+use crate::commands::{merkle, mint};
 use crate::context::Ctx;
 use crate::output::Report;
 use crate::report;
@@ -113,33 +113,8 @@ impl Demo<'_> {
     }
 
     fn mint_to(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64) -> Result<(), String> {
-        let me = self.ctx.me();
-        let wallet = token::ata(owner, mint, &token::TOKEN_PROGRAM);
-        let ixs = [
-            token::create_ata(&me, owner, mint, &token::TOKEN_PROGRAM),
-            token::mint_to(&token::TOKEN_PROGRAM, mint, &wallet, &me, amount, DECIMALS),
-        ];
-        self.send(&ixs, &[]).map(|_| ())
-    }
-
-    fn new_mint(&mut self) -> Result<Pubkey, String> {
-        let mint = Keypair::new();
-        let rent = self
-            .ctx
-            .ledger
-            .minimum_balance(token::MINT_LEN)
-            .map_err(|e| e.to_string())?;
-        let me = self.ctx.me();
-        let ixs = token::create_mint(
-            &me,
-            &mint.pubkey(),
-            &me,
-            DECIMALS,
-            &token::TOKEN_PROGRAM,
-            rent,
-        );
-        self.send(&ixs, &[&mint])?;
-        Ok(mint.pubkey())
+        let info = self.ctx.mint(mint)?;
+        mint::mint_to(self.ctx, mint, &info, owner, amount).map(|_| ())
     }
 
     fn create_task(
@@ -218,8 +193,8 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         .map(|p| (p, Path::default()))
         .collect(),
     };
-    d.mint = d.new_mint()?;
-    let stake_mint = d.new_mint()?;
+    d.mint = mint::create(d.ctx, DECIMALS, &token::TOKEN_PROGRAM)?.0;
+    let stake_mint = mint::create(d.ctx, DECIMALS, &token::TOKEN_PROGRAM)?.0;
     let fee_owner = Keypair::new();
     let attesters = [Keypair::new(), Keypair::new(), Keypair::new()];
     d.market = MarketKeys::new(d.ctx.me(), 0, stake_mint, token::TOKEN_PROGRAM);
@@ -366,11 +341,10 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         &[&employer_kp],
     )?;
     d.ctx.ledger.warp(86_400 + 1).map_err(|e| e.to_string())?;
-    let (carol_wallet, create) = d
-        .ctx
-        .wallet(&carol.pubkey(), &d.mint, &token::TOKEN_PROGRAM)?;
+    let (carol_wallet, mut settle) =
+        d.ctx
+            .wallet(&carol.pubkey(), &d.mint, &token::TOKEN_PROGRAM)?;
     let me = d.ctx.me();
-    let mut settle: Vec<_> = create.into_iter().collect();
     settle.push(ix::settle_work(
         &judged,
         &carol.pubkey(),
@@ -393,18 +367,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         "Epoch 1 mapping rewards",
     )?;
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
-    let mut publish = vec![ix::publish_root(
-        &epoch_task,
-        tree.root(),
-        tree.leaf_count(),
-        tree.total(),
-    )];
-    for shard in 0..tree
-        .leaf_count()
-        .div_ceil(ilm_client::ilm::constants::LEAVES_PER_SHARD)
-    {
-        publish.push(ix::init_bitmap(&epoch_task, &me, shard as u16));
-    }
+    let publish = merkle::publish_instructions(&epoch_task, &tree, &me);
     d.send(&publish, &[&employer_kp])?;
     let pushed = merkle::push(d.ctx, &epoch_task.task, &tree, 512)?;
 

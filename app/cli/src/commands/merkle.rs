@@ -5,8 +5,9 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, hex, parse_amount, parse_hex32};
+use crate::units::{format_amount, hex, parse_amount, parse_hex};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use clap::Subcommand;
 use ilm_client::events::ilm_compute_units;
 use ilm_client::ilm::constants::LEAVES_PER_SHARD;
@@ -14,7 +15,7 @@ use ilm_client::ilm::state::Bitmap;
 use ilm_client::ilm::verify::bitmap::is_set;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::ledger::{Batch, Ledger};
-use ilm_client::merkle::Tree;
+use ilm_client::merkle::{parse_csv_with, Tree};
 use ilm_client::{pda, token, Task, Verifier};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -95,7 +96,7 @@ fn load(path: &Path) -> Result<Tree, String> {
         })
         .collect::<Result<Vec<(Pubkey, u64)>, String>>()?;
     let tree = Tree::new(payouts).map_err(|e| e.to_string())?;
-    if tree.root() != parse_hex32(&file.root)? {
+    if tree.root() != parse_hex(&file.root)? {
         return Err(format!(
             "{}: the leaves do not hash to its root; rebuild it with `ilm merkle build`",
             path.display()
@@ -124,28 +125,6 @@ pub fn proofs_file(tree: &Tree) -> ProofsFile {
     }
 }
 
-fn parse_csv(text: &str, decimals: u8) -> Result<Vec<(Pubkey, u64)>, String> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || (n == 0 && line.eq_ignore_ascii_case("recipient,amount")) {
-            continue;
-        }
-        let (who, amount) = line
-            .split_once(',')
-            .ok_or_else(|| format!("line {}: expected recipient,amount", n + 1))?;
-        let who = who
-            .trim()
-            .parse()
-            .map_err(|_| format!("line {}: {who:?} is not a base58 address", n + 1))?;
-        out.push((
-            who,
-            parse_amount(amount, decimals).map_err(|e| format!("line {}: {e}", n + 1))?,
-        ));
-    }
-    Ok(out)
-}
-
 fn merkle_task(ctx: &Ctx, task: &Pubkey) -> Result<(TaskKeys, Task), String> {
     let (keys, t) = ctx.task(task)?;
     if !matches!(t.verifier, Verifier::Merkle { .. }) {
@@ -154,6 +133,20 @@ fn merkle_task(ctx: &Ctx, task: &Pubkey) -> Result<(TaskKeys, Task), String> {
         ));
     }
     Ok((keys, t))
+}
+
+/// `publish_root` for `tree` and one `init_bitmap` per shard its leaves need,
+/// `payer` paying the shards' rent.
+pub fn publish_instructions(keys: &TaskKeys, tree: &Tree, payer: &Pubkey) -> Vec<Instruction> {
+    let shards = tree.leaf_count().div_ceil(LEAVES_PER_SHARD);
+    std::iter::once(ix::publish_root(
+        keys,
+        tree.root(),
+        tree.leaf_count(),
+        tree.total(),
+    ))
+    .chain((0..shards).map(|shard| ix::init_bitmap(keys, payer, shard as u16)))
+    .collect()
 }
 
 /// Which leaves the on-chain bitmaps mark paid.
@@ -185,7 +178,9 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let decimals = ctx.mint(&mint)?.decimals;
             let text = std::fs::read_to_string(&csv)
                 .map_err(|e| format!("cannot read {}: {e}", csv.display()))?;
-            let tree = Tree::new(parse_csv(&text, decimals)?).map_err(|e| e.to_string())?;
+            let payouts = parse_csv_with(&text, |a| parse_amount(a, decimals))
+                .map_err(|e| format!("{}: {e}", csv.display()))?;
+            let tree = Tree::new(payouts).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&proofs_file(&tree)).map_err(|e| e.to_string())?;
             std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;
             Ok(report! {
@@ -198,16 +193,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
         MerkleCmd::Publish { task, proofs } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            let mut ixs = vec![ix::publish_root(
-                &keys,
-                tree.root(),
-                tree.leaf_count(),
-                tree.total(),
-            )];
-            for shard in 0..tree.leaf_count().div_ceil(LEAVES_PER_SHARD) {
-                ixs.push(ix::init_bitmap(&keys, &ctx.me(), shard as u16));
-            }
-            let (sent, _) = ctx.send(&ixs, &[])?;
+            let (sent, _) = ctx.send(&publish_instructions(&keys, &tree, &ctx.me()), &[])?;
             let d = ctx.mint(&t.mint)?.decimals;
             let mut r = report! {
                 "task" => task.to_string(),
@@ -240,8 +226,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let (recipient, amount) = tree
                 .payout(index)
                 .ok_or_else(|| format!("no leaf {index} in {}", proofs.display()))?;
-            let (wallet, create) = ctx.wallet(&recipient, &keys.mint, &keys.token_program)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
+            let (wallet, mut ixs) = ctx.wallet(&recipient, &keys.mint, &keys.token_program)?;
             ixs.push(ix::claim_merkle(
                 &keys,
                 index,
@@ -264,9 +249,8 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
         MerkleCmd::Clawback { task } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let d = ctx.mint(&t.mint)?.decimals;
-            let (wallet, create) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let (wallet, mut ixs) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
             let before = ctx.balance(&wallet)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
             ixs.push(ix::clawback(&keys, &wallet));
             let (sent, _) = ctx.send(&ixs, &[])?;
             let mut r = report! {

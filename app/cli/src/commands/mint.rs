@@ -6,7 +6,8 @@ use crate::report;
 use crate::units::{format_amount, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
-use ilm_client::token;
+use ilm_client::ledger::Sent;
+use ilm_client::token::{self, MintInfo};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -47,22 +48,9 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
             } else {
                 token::TOKEN_PROGRAM
             };
-            let mint = Keypair::new();
-            let rent = ctx
-                .ledger
-                .minimum_balance(token::MINT_LEN)
-                .map_err(|e| e.to_string())?;
-            let ixs = token::create_mint(
-                &ctx.me(),
-                &mint.pubkey(),
-                &ctx.me(),
-                decimals,
-                &program,
-                rent,
-            );
-            let (sent, _) = ctx.send(&ixs, &[&mint])?;
+            let (mint, sent) = create(ctx, decimals, &program)?;
             let mut r = report! {
-                "mint" => mint.pubkey().to_string(),
+                "mint" => mint.to_string(),
                 "decimals" => decimals,
                 "token_program" => program.to_string(),
                 "mint_authority" => ctx.me().to_string(),
@@ -93,17 +81,7 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
                     )
                     .map_err(|e| e.to_string())?;
             }
-            let (wallet, create) = ctx.wallet(&owner, &mint, &info.token_program)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
-            ixs.push(token::mint_to(
-                &info.token_program,
-                &mint,
-                &wallet,
-                &ctx.me(),
-                base,
-                info.decimals,
-            ));
-            let (sent, _) = ctx.send(&ixs, &[])?;
+            let (wallet, sent) = mint_to(ctx, &mint, &info, &owner, base)?;
             let mut r = report! {
                 "mint" => mint.to_string(),
                 "to" => owner.to_string(),
@@ -115,4 +93,39 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
             Ok(r)
         }
     }
+}
+
+/// Creates a mint with the signer as its authority.
+pub fn create(ctx: &mut Ctx, decimals: u8, program: &Pubkey) -> Result<(Pubkey, Sent), String> {
+    let mint = Keypair::new();
+    let rent = ctx
+        .ledger
+        .minimum_balance(token::MINT_LEN)
+        .map_err(|e| e.to_string())?;
+    let me = ctx.me();
+    let ixs = token::create_mint(&me, &mint.pubkey(), &me, decimals, program, rent);
+    let (sent, _) = ctx.send(&ixs, &[&mint])?;
+    Ok((mint.pubkey(), sent))
+}
+
+/// Mints `amount` base units to `owner`'s token account (created when
+/// missing); the signer must be the mint authority.
+pub fn mint_to(
+    ctx: &mut Ctx,
+    mint: &Pubkey,
+    info: &MintInfo,
+    owner: &Pubkey,
+    amount: u64,
+) -> Result<(Pubkey, Sent), String> {
+    let (wallet, mut ixs) = ctx.wallet(owner, mint, &info.token_program)?;
+    ixs.push(token::mint_to(
+        &info.token_program,
+        mint,
+        &wallet,
+        &ctx.me(),
+        amount,
+        info.decimals,
+    ));
+    let (sent, _) = ctx.send(&ixs, &[])?;
+    Ok((wallet, sent))
 }

@@ -40,17 +40,24 @@ pub fn run(ctx: &mut Ctx, cmd: ReviewCmd) -> Result<Report, String> {
             t.employer
         ));
     }
-    let (wallet, create) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
-    // A rejection pays nothing, so it creates no token account.
-    let pays = !matches!(cmd, ReviewCmd::Reject { .. });
-    let mut ixs: Vec<_> = create.filter(|_| pays).into_iter().collect();
-    ixs.push(match cmd {
-        ReviewCmd::Approve { .. } => ix::approve_work(&keys, &contributor, &wallet),
+    let ixs = match cmd {
+        // A rejection pays nothing, so it creates no token account.
         ReviewCmd::Reject { reason, .. } => {
-            ix::reject_work(&keys, &contributor, Sha256::digest(reason).into())
+            vec![ix::reject_work(
+                &keys,
+                &contributor,
+                Sha256::digest(reason).into(),
+            )]
         }
-        ReviewCmd::Settle { .. } => ix::settle_work(&keys, &contributor, &wallet, &me),
-    });
+        ReviewCmd::Approve { .. } | ReviewCmd::Settle { .. } => {
+            let (wallet, mut ixs) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
+            ixs.push(match cmd {
+                ReviewCmd::Approve { .. } => ix::approve_work(&keys, &contributor, &wallet),
+                _ => ix::settle_work(&keys, &contributor, &wallet, &me),
+            });
+            ixs
+        }
+    };
     let (sent, events) = ctx.send(&ixs, &[])?;
     let decimals = ctx.mint(&keys.mint)?.decimals;
     finish(ctx, &task, &contributor, &sent, paid(&events, decimals))

@@ -6,7 +6,7 @@ use crate::report;
 use crate::units::{format_amount, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
-use ilm_client::{ix, Stake};
+use ilm_client::{ix, token, Stake};
 
 #[derive(Subcommand)]
 pub enum StakeCmd {
@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
     let sent = match cmd {
         StakeCmd::Deposit { amount } => {
             let base = parse_amount(&amount, decimals)?;
-            let (wallet, _) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
+            let wallet = token::ata(&me, &keys.stake_mint, &keys.token_program);
             let have = ctx.balance(&wallet)?;
             if have < base {
                 return Err(format!(
@@ -52,8 +52,7 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             ctx.send(&[ix::request_unstake(&keys, &me, base)], &[])?.0
         }
         StakeCmd::Withdraw => {
-            let (wallet, create) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
+            let (wallet, mut ixs) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
             ixs.push(ix::withdraw_stake(&keys, &me, &wallet));
             ctx.send(&ixs, &[])?.0
         }

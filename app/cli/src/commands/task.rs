@@ -11,7 +11,7 @@ use anchor_lang::Discriminator;
 use clap::{Args, Subcommand, ValueEnum};
 use ilm_client::ilm::instructions::CreateTaskArgs;
 use ilm_client::ledger::Memcmp;
-use ilm_client::{answer, ix, pda, Employer, Qualification, Task, TaskStatus, Verifier};
+use ilm_client::{answer, ix, pda, token, Employer, Qualification, Task, TaskStatus, Verifier};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -104,15 +104,14 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
         TaskCmd::Fund { task, slots } => {
             let (keys, t) = ctx.task(&task)?;
             require_employer(ctx, &t)?;
-            let (wallet, _) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let wallet = token::ata(&ctx.me(), &keys.mint, &keys.token_program);
             let (sent, _) = ctx.send(&[ix::fund_task(&keys, &wallet, slots)], &[])?;
             with_tx(ctx, &task, &sent)
         }
         TaskCmd::Cancel { task } => {
             let (keys, t) = ctx.task(&task)?;
             require_employer(ctx, &t)?;
-            let (wallet, create) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
+            let (wallet, mut ixs) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
             ixs.push(ix::cancel_task(&keys, &wallet));
             let (sent, _) = ctx.send(&ixs, &[])?;
             with_tx(ctx, &task, &sent)
@@ -121,12 +120,12 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
             let (keys, t) = ctx.task(&task)?;
             require_employer(ctx, &t)?;
             let market: ilm_client::Market = ctx.load(&t.market, "market")?;
-            let (wallet, create_mine) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
+            let (wallet, mut ixs) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
             let (fee_token, create_fee) =
                 ctx.wallet(&market.fee_owner, &keys.mint, &keys.token_program)?;
             let decimals = ctx.mint(&keys.mint)?.decimals;
             let before = ctx.balance(&wallet)?;
-            let mut ixs: Vec<_> = create_mine.into_iter().chain(create_fee).collect();
+            ixs.extend(create_fee);
             ixs.push(ix::close_task(&keys, &wallet, &fee_token));
             let (sent, _) = ctx.send(&ixs, &[])?;
             let mut r = report! {
@@ -226,7 +225,7 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
         spec_uri,
         verifier,
     };
-    let (wallet, _) = ctx.wallet(&me, &a.mint, &mint.token_program)?;
+    let wallet = token::ata(&me, &a.mint, &mint.token_program);
     let have = ctx.balance(&wallet)?;
     let fee = Task::fee_for(args.reward, market.fee_bps);
     let escrow = args

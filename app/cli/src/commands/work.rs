@@ -4,7 +4,7 @@ use crate::commands::task::verifier_name;
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, hex, parse_hex32};
+use crate::units::{format_amount, hex, parse_hex};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::events::Event;
@@ -142,7 +142,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                         .map_err(|e| format!("cannot read --result {}: {e}", file.display()))?;
                     Sha256::digest(bytes).into()
                 }
-                (None, Some(h)) => parse_hex32(&h)?,
+                (None, Some(h)) => parse_hex(&h)?,
                 (None, None) => return Err("pass --result <FILE> or --result-hash <HEX>".into()),
             };
             let (sent, _) = ctx.send(&[ix::submit_work(&keys, &me, hash, uri)], &[])?;
@@ -169,7 +169,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let (keys, t) = ctx.task(&task)?;
             require_verifier(&task, &t, "preimage", hint_for(&t))?;
             let (answer, salt) = match (answer, salt) {
-                (Some(a), Some(s)) => (a, parse_hex32(&s)?),
+                (Some(a), Some(s)) => (a, parse_hex(&s)?),
                 _ => {
                     let file = salt_file(ctx, &task);
                     let text = std::fs::read_to_string(&file).map_err(|_| {
@@ -184,7 +184,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                     let bad = || format!("{} is damaged: pass --answer and --salt", file.display());
                     (
                         field("answer").ok_or_else(bad)?,
-                        parse_hex32(&field("salt").ok_or_else(bad)?)?,
+                        parse_hex(&field("salt").ok_or_else(bad)?)?,
                     )
                 }
             };
@@ -200,9 +200,8 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
         WorkCmd::Expire { task, contributor } => {
             let (keys, t) = ctx.task(&task)?;
             let (market, _) = ctx.market_of(&t)?;
-            let (employer_stake, create) =
+            let (employer_stake, mut ixs) =
                 ctx.wallet(&t.employer, &market.stake_mint, &market.token_program)?;
-            let mut ixs: Vec<_> = create.into_iter().collect();
             ixs.push(ix::expire_claim(
                 &keys,
                 &market,
@@ -228,8 +227,7 @@ pub fn pay_to_me(
     build: impl FnOnce(&Pubkey) -> anchor_lang::solana_program::instruction::Instruction,
 ) -> Result<Report, String> {
     let me = ctx.me();
-    let (wallet, create) = ctx.wallet(&me, &keys.mint, &keys.token_program)?;
-    let mut ixs: Vec<_> = create.into_iter().collect();
+    let (wallet, mut ixs) = ctx.wallet(&me, &keys.mint, &keys.token_program)?;
     ixs.push(build(&wallet));
     let (sent, events) = ctx.send(&ixs, &[])?;
     let decimals = ctx.mint(&keys.mint)?.decimals;
