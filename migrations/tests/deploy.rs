@@ -3,31 +3,19 @@
 //! created on the ilm program from a JSON config.
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022;
-use ilm_client::ledger::{Embedded, Ledger};
+use ilm_client::ledger::{program_so, Embedded, Ledger};
 use ilm_migrate::{create_market, deploy, Deployed, MarketConfig, MigrateError, LOADER};
 use solana_keypair::Keypair;
 use solana_loader_v3_interface::get_program_data_address;
 use solana_signer::Signer;
 use solana_system_interface::instruction::create_account;
-use std::path::PathBuf;
 
 const SOL: u64 = 1_000_000_000;
 /// Program data header: variant, slot, optional upgrade authority.
 const PROGRAMDATA_HEADER: usize = 45;
 
-/// The built `ilm.so`, found the way the CLI finds it.
-fn so_path() -> PathBuf {
-    let so = ilm_client::ledger::program_so();
-    assert!(
-        so.exists(),
-        "{} not found: run `make build` first",
-        so.display()
-    );
-    so
-}
-
 fn ledger() -> Embedded {
-    Embedded::in_memory(&so_path()).unwrap()
+    Embedded::in_memory(&program_so()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn funded(ledger: &mut Embedded, lamports: u64) -> Keypair {
@@ -64,7 +52,7 @@ fn variant(so: &[u8]) -> Vec<u8> {
 
 #[test]
 fn deploys_skips_and_upgrades() {
-    let so = std::fs::read(so_path()).unwrap();
+    let so = std::fs::read(program_so()).expect("ilm.so (run `make build` first)");
     let mut ledger = ledger();
     let payer = funded(&mut ledger, 100 * SOL);
     let program = Keypair::new();

@@ -11,7 +11,7 @@
 use anchor_lang::prelude::{Clock, Pubkey};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use ilm_client::ledger::{Rpc, RpcOptions};
+use ilm_client::ledger::{program_so, Rpc, RpcOptions};
 use ilm_client::PROGRAM_ID;
 use litesvm::LiteSVM;
 use serde_json::{json, Value};
@@ -20,7 +20,6 @@ use solana_transaction_error::TransactionError;
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 pub const SOL: u64 = 1_000_000_000;
@@ -30,17 +29,6 @@ pub const T0: i64 = 1_800_000_000;
 pub const BLOCKHASH_LIFETIME: u64 = 150;
 /// Size of an SPL Token mint account.
 pub const MINT_LEN: usize = 82;
-
-/// The built `ilm.so`, found the way the CLI finds it.
-fn so_path() -> PathBuf {
-    let so = ilm_client::ledger::program_so();
-    assert!(
-        so.exists(),
-        "{} not found: run `make build` first",
-        so.display()
-    );
-    so
-}
 
 /// What a landed transaction left for `getSignatureStatuses` and `getTransaction`.
 struct Landed {
@@ -378,8 +366,8 @@ pub struct Server {
 impl Server {
     pub fn start() -> Server {
         let mut svm = LiteSVM::new().with_transaction_history(10_000);
-        svm.add_program_from_file(PROGRAM_ID, so_path())
-            .expect("load ilm.so");
+        svm.add_program_from_file(PROGRAM_ID, program_so())
+            .expect("load ilm.so (run `make build` first)");
         let mut clock: Clock = svm.get_sysvar();
         clock.unix_timestamp = T0;
         svm.set_sysvar(&clock);
