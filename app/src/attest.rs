@@ -14,6 +14,9 @@ pub const ED25519_PROGRAM: Pubkey =
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attestation {
     pub market: Pubkey,
+    /// The market's `domain` (read from the Market account): binds the
+    /// attestation to one deployment.
+    pub domain: [u8; 32],
     pub task: Pubkey,
     pub contributor: Pubkey,
     pub cumulative_units: u64,
@@ -27,6 +30,7 @@ impl Attestation {
         attestation_message(
             &ilm::ID,
             &self.market,
+            &self.domain,
             &self.task,
             &self.contributor,
             self.cumulative_units,

@@ -309,6 +309,7 @@ pub fn expire_claim(
         acc::ExpireClaim {
             market: t.market,
             task: t.task,
+            vault: t.vault,
             claim: t.claim(contributor),
             stake: t.stake(contributor),
             employer_record: t.employer_record(),
@@ -414,6 +415,17 @@ pub fn commit_answer(t: &TaskKeys, contributor: &Pubkey, commitment: [u8; 32]) -
             claim: t.claim(contributor),
         },
         data::CommitAnswer { commitment },
+    )
+}
+
+/// `open_reveals`: the employer publishes the salt of its answer hash after the deadline.
+pub fn open_reveals(t: &TaskKeys, salt: [u8; 32]) -> Instruction {
+    build(
+        acc::OpenReveals {
+            employer: t.employer,
+            task: t.task,
+        },
+        data::OpenReveals { salt },
     )
 }
 

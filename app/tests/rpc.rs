@@ -148,6 +148,7 @@ fn a_program_error_is_reported_and_nothing_is_sent() {
         fee_owner: authority.pubkey(),
         attesters: vec![],
         attester_threshold: 0,
+        freezable_mints: vec![],
     };
     let sends = server.sends();
     let before = server.lamports(&authority.pubkey());

@@ -395,6 +395,9 @@ pub struct MarketConfig {
     /// How many attesters must sign: 1..=attesters, or 0 without attesters.
     #[serde(default)]
     pub attester_threshold: u8,
+    /// Mints with a freeze authority the market accepts (at most 4).
+    #[serde(deserialize_with = "pubkeys", default)]
+    pub freezable_mints: Vec<Pubkey>,
 }
 
 fn pubkey<'de, D: Deserializer<'de>>(d: D) -> Result<Pubkey, D::Error> {
@@ -427,6 +430,7 @@ impl MarketConfig {
             fee_owner: self.fee_owner,
             attesters: self.attesters.clone(),
             attester_threshold: self.attester_threshold,
+            freezable_mints: self.freezable_mints.clone(),
         }
     }
 }

@@ -248,4 +248,5 @@ fn the_example_config_parses() {
     let config = MarketConfig::from_json(&text).unwrap();
     assert!(config.fee_bps <= 1_000);
     assert_eq!(config.attesters.len(), 0);
+    assert_eq!(config.params().freezable_mints, vec![config.stake_mint]);
 }

@@ -86,6 +86,7 @@ pub fn default_params(fee_owner: Pubkey) -> MarketParams {
         fee_owner,
         attesters: vec![],
         attester_threshold: 0,
+        freezable_mints: vec![],
     }
 }
 
@@ -118,7 +119,9 @@ pub fn merkle_task_args(task_id: u64, budget: u64) -> CreateTaskArgs {
             leaf_count: 0,
             total: 0,
             claimed: 0,
+            published_at: 0,
         },
+        bond: 0,
         ..default_task(task_id)
     }
 }

@@ -32,9 +32,10 @@ fn depin(m: u8, n: u8) -> (Env, TaskKeys, Keypair) {
     (env, t, u)
 }
 
-fn attestation(t: &TaskKeys, u: &Keypair, units: u64) -> Attestation {
+fn attestation(env: &Env, t: &TaskKeys, u: &Keypair, units: u64) -> Attestation {
     Attestation {
         market: t.market,
+        domain: env.market_state().domain,
         task: t.task,
         contributor: u.pubkey(),
         cumulative_units: units,
@@ -82,7 +83,7 @@ fn refused(
 #[test]
 fn one_of_one_pays_units_and_only_new_units() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&t, &u, 30);
+    let a = attestation(&env, &t, &u, 30);
     let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
     env.send(&ixs, &[]).expect("30 units");
     let wallet = env.wallet(&u.pubkey());
@@ -94,13 +95,25 @@ fn one_of_one_pays_units_and_only_new_units() {
     );
     assert_eq!(env.stake_state(&u.pubkey()).locked, 0);
     // cumulative 45 pays 15 more
-    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 45), &[&attester(0)]);
+    let ixs = txn(
+        &env,
+        &t,
+        &u,
+        &attestation(&env, &t, &u, 45),
+        &[&attester(0)],
+    );
     env.send(&ixs, &[]).expect("45 units");
     assert_eq!(env.balance(&wallet), STARTING_TOKENS + 45 * PER_UNIT);
     let task = env.task_state(&t);
     assert_eq!((task.completions, task.active), (45, 1));
     // replaying an old value pays nothing
-    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 45), &[&attester(0)]);
+    let ixs = txn(
+        &env,
+        &t,
+        &u,
+        &attestation(&env, &t, &u, 45),
+        &[&attester(0)],
+    );
     refused(&mut env, &ixs, IlmError::StaleAttestation);
     let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
     refused(&mut env, &ixs, IlmError::StaleAttestation);
@@ -110,7 +123,7 @@ fn one_of_one_pays_units_and_only_new_units() {
 #[test]
 fn two_of_three_pays() {
     let (mut env, t, u) = depin(2, 3);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     let ixs = txn(&env, &t, &u, &a, &[&attester(2), &attester(0)]);
     env.send(&ixs, &[]).expect("2-of-3");
     assert_eq!(
@@ -122,14 +135,20 @@ fn two_of_three_pays() {
 #[test]
 fn below_threshold_is_refused() {
     let (mut env, t, u) = depin(2, 3);
-    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 10), &[&attester(1)]);
+    let ixs = txn(
+        &env,
+        &t,
+        &u,
+        &attestation(&env, &t, &u, 10),
+        &[&attester(1)],
+    );
     refused(&mut env, &ixs, IlmError::AttestationThresholdNotMet);
 }
 
 #[test]
 fn non_attester_and_duplicate_signers_are_refused() {
     let (mut env, t, u) = depin(2, 3);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     let stranger = Keypair::new_from_array([99; 32]);
     let ixs = txn(&env, &t, &u, &a, &[&attester(0), &stranger]);
     refused(&mut env, &ixs, IlmError::UnknownAttester);
@@ -142,7 +161,7 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
     let (mut env, t, u) = depin(1, 1);
     let other = env.user();
     let signer = attester(0);
-    let good = attestation(&t, &u, 10);
+    let good = attestation(&env, &t, &u, 10);
     for wrong in [
         Attestation {
             task: t.market,
@@ -154,6 +173,10 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
         },
         Attestation {
             market: t.task,
+            ..good
+        },
+        Attestation {
+            domain: [9; 32],
             ..good
         },
     ] {
@@ -178,7 +201,7 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
 #[test]
 fn expired_attestation_is_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     env.warp(600);
     let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
     refused(&mut env, &ixs, IlmError::AttestationExpired);
@@ -187,7 +210,7 @@ fn expired_attestation_is_refused() {
 #[test]
 fn missing_precompile_is_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     let submit = ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a));
     env.fails(submit.clone(), &[], IlmError::MissingAttestation);
     // an unrelated instruction in front does not count either
@@ -199,7 +222,7 @@ fn missing_precompile_is_refused() {
 #[test]
 fn spoofed_offsets_are_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     let sig = a.sign(&attester(0));
     // the same signature, but its message index names instruction 0 explicitly:
     // the runtime still verifies it, the program must not trust it
@@ -215,7 +238,7 @@ fn spoofed_offsets_are_refused() {
 #[test]
 fn forged_signature_is_refused_by_the_runtime() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&t, &u, 10);
+    let a = attestation(&env, &t, &u, 10);
     let (key, mut sig) = a.sign(&attester(0));
     sig[0] ^= 1;
     let ixs = [
@@ -240,7 +263,13 @@ fn forged_signature_is_refused_by_the_runtime() {
 #[test]
 fn payment_is_capped_by_the_funded_units() {
     let (mut env, t, u) = depin(1, 1);
-    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 1_000), &[&attester(0)]);
+    let ixs = txn(
+        &env,
+        &t,
+        &u,
+        &attestation(&env, &t, &u, 1_000),
+        &[&attester(0)],
+    );
     env.send(&ixs, &[]).expect("capped");
     assert_eq!(
         env.balance(&env.wallet(&u.pubkey())),
@@ -266,7 +295,7 @@ fn attested_task_needs_attested_claims() {
     let ix = ix::submit_work(&t, &u.pubkey(), [1; 32], String::new());
     env.fails(ix, &[&u], IlmError::WrongVerifier);
     let (mut env, _, review, v) = leased(Flavor::Token);
-    let a = attestation(&review, &v, 1);
+    let a = attestation(&env, &review, &v, 1);
     let ixs = [
         precompile_instruction(&[a.sign(&attester(0))], &a.message()),
         ix::submit_attested(&review, &v.pubkey(), &env.wallet(&v.pubkey()), args(&a)),
@@ -277,7 +306,7 @@ fn attested_task_needs_attested_claims() {
 #[test]
 fn a_paid_claim_ends_with_its_lease_without_a_mark() {
     let (mut env, t, u) = depin(1, 1);
-    let ixs = txn(&env, &t, &u, &attestation(&t, &u, 5), &[&attester(0)]);
+    let ixs = txn(&env, &t, &u, &attestation(&env, &t, &u, 5), &[&attester(0)]);
     env.send(&ixs, &[]).expect("5 units");
     env.warp(3_600);
     let employer_stake = env.stake_wallet(&t.employer);

@@ -29,13 +29,23 @@ fn claim_task_ok_locks_bond_and_slot() {
 }
 
 #[test]
-fn lease_never_runs_past_the_deadline() {
+fn a_lease_that_would_outlive_the_deadline_is_refused() {
     let mut env = Env::new(Flavor::Token);
     let employer = env.user();
     let t = env.create_task(&employer, default_task(0));
     let deadline = default_task(0).deadline;
-    env.warp_to(deadline - 60);
+    let lease = default_task(0).lease_secs;
     let u = env.staked_user(STAKE);
+    // one second too late for a full lease: refused, nothing locked
+    env.warp_to(deadline - lease + 1);
+    env.fails(
+        ix::claim_task(&t, &u.pubkey()),
+        &[&u],
+        IlmError::ClaimTooLate,
+    );
+    assert_eq!(env.stake_state(&u.pubkey()).locked, 0);
+    // exactly a full lease left: granted in full
+    env.warp_to(deadline - lease);
     env.claim(&t, &u);
     assert_eq!(env.claim_state(&t, &u.pubkey()).lease_expires_at, deadline);
 }

@@ -84,7 +84,7 @@ fn unstake_and_withdraw_after_cooldown_ok() {
     let u = env.staked_user(STAKE);
     env.ok(ix::request_unstake(&env.market, &u.pubkey(), 50), &[&u]);
     let s = env.stake_state(&u.pubkey());
-    assert_eq!((s.unstake_pending, s.unstake_requested_at), (50, T0));
+    assert_eq!((s.unstake_pending, s.unstake_ready_at), (50, T0 + 86_400));
     env.warp(86_400);
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);

@@ -54,9 +54,12 @@ fn create_task_ok_escrows_in_full() {
 fn create_task_with_invalid_verifier_parameters_fails() {
     let mut env = Env::new(Flavor::Token);
     for verifier in [
-        // no answer hash
+        // no answer hash (the Preimage cases: preimage.rs)
         Verifier::Preimage {
             answer_hash: [0; 32],
+            salt_hash: [1; 32],
+            salt: [0; 32],
+            opened_at: 0,
         },
         // the default market has no attesters
         Verifier::Attested,
@@ -66,6 +69,7 @@ fn create_task_with_invalid_verifier_parameters_fails() {
             leaf_count: 1,
             total: 1,
             claimed: 0,
+            published_at: 0,
         },
     ] {
         let mut args = default_task(0);
@@ -90,6 +94,21 @@ fn create_task_invalid_terms_fail() {
         (|a| a.deadline = T0, IlmError::DeadlineInPast),
         (|a| a.lease_secs = 0, IlmError::ZeroLease),
         (|a| a.review_secs = -1, IlmError::NegativeDuration),
+        (|a| a.bond = 0, IlmError::ZeroBond),
+        (
+            |a| a.lease_secs = 30 * 86_400 + 1,
+            IlmError::DurationOutOfRange,
+        ),
+        (
+            |a| a.review_secs = 30 * 86_400 + 1,
+            IlmError::DurationOutOfRange,
+        ),
+        (|a| a.review_secs = i64::MAX, IlmError::DurationOutOfRange),
+        (
+            |a| a.deadline = T0 + 366 * 86_400 + 1,
+            IlmError::DurationOutOfRange,
+        ),
+        (|a| a.deadline = i64::MAX, IlmError::DurationOutOfRange),
         (
             |a| a.qualification.max_reject_bps = 10_001,
             IlmError::BpsTooHigh,
@@ -143,6 +162,8 @@ fn create_task_refuses_each_dangerous_token_2022_extension() {
         (12, vec![9; 32]),      // permanent delegate
         (14, vec![0; 64]),      // transfer hook
         (26, vec![0; 33]),      // pausable
+        (16, vec![0; 129]),     // confidential transfer fees (off the allow-list)
+        (24, vec![0; 64]),      // confidential mint/burn (off the allow-list)
     ] {
         let mint = env.mint_with_extensions(&[(kind, value)]);
         let mut t = env.task_keys(&employer.pubkey(), 0);

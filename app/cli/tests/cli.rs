@@ -46,14 +46,15 @@ fn open_market(sh: &Shell) -> Market {
     }
 }
 
-/// `task create` by the employer with `extra` flags; `--reward 10 --slots 2`
-/// unless `extra` names them.
+/// `task create` by the employer with `extra` flags; `--reward 10 --slots 2
+/// --bond 20` unless `extra` names them (no bond for merkle tasks).
 fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
     let spec = sh.path("spec.md");
     let spec = spec.to_str().unwrap();
     let mut args = vec!["task", "create", "--mint", &m.mint, "--spec", spec];
-    for (flag, default) in [("--reward", "10"), ("--slots", "2")] {
-        if !extra.contains(&flag) {
+    let merkle = extra.contains(&"merkle");
+    for (flag, default) in [("--reward", "10"), ("--slots", "2"), ("--bond", "20")] {
+        if !extra.contains(&flag) && !(merkle && flag == "--bond") {
             args.extend([flag, default]);
         }
     }
@@ -102,13 +103,37 @@ fn employer_and_contributor_across_invocations() {
     assert_eq!(listed["count"], 1);
     assert_eq!(listed["tasks"][0]["completed"], 1);
 
-    // Commit-reveal: the salt is kept between the two invocations.
-    let quiz = create_task(&sh, &m, &["--verifier", "preimage", "--answer", "cat"]);
+    // Commit-reveal: commits until the deadline, then the employer opens
+    // reveals with the salt `task create` kept; alice's salt is kept too.
+    let quiz = create_task(
+        &sh,
+        &m,
+        &[
+            "--verifier",
+            "preimage",
+            "--answer",
+            "cat",
+            "--deadline",
+            "2h",
+        ],
+    );
     sh.json("alice", &["work", "claim", &quiz]);
     assert_eq!(
         sh.json("alice", &["work", "commit", &quiz, "--answer", "cat"])["status"],
         "Committed"
     );
+    sh.fails("alice", &["work", "reveal", &quiz], "reveals on task");
+    sh.fails(
+        "employer",
+        &["task", "open-reveals", &quiz],
+        "Reveals open only after the deadline",
+    );
+    sh.json("alice", &["ledger", "warp", "2h"]);
+    let opened = sh.json("employer", &["task", "open-reveals", &quiz]);
+    assert!(opened["reveals"]
+        .as_str()
+        .unwrap()
+        .starts_with("open until"));
     let revealed = sh.json("alice", &["work", "reveal", &quiz]);
     assert_eq!(revealed["status"], "Paid");
     assert_eq!(revealed["paid"], "10");
@@ -123,7 +148,7 @@ fn employer_and_contributor_across_invocations() {
     sh.fails(
         "alice",
         &["review", "settle", &judged, &m.alice],
-        "Review window still open",
+        "Too early to settle",
     );
     sh.json("alice", &["ledger", "warp", "2d"]);
     let settled = sh.json("alice", &["review", "settle", &judged, &m.alice]);

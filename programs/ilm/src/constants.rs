@@ -30,14 +30,20 @@ pub const MAX_RESULT_URI_LEN: usize = 200;
 /// `["bitmap", task, shard u16 LE]`: one bit per Merkle leaf.
 pub const BITMAP_SEED: &[u8] = b"bitmap";
 
-/// Domain tag of a Preimage task's answer hash: `sha256(tag || task || answer)`.
-pub const ANSWER_TAG: &[u8] = b"ilm:answer:v1";
+/// Domain tag of a Preimage task's answer hash:
+/// `sha256(tag || task || salt || answer)`, salted by the employer's secret.
+pub const ANSWER_TAG: &[u8] = b"ilm:answer:v2";
+/// Domain tag of the employer's salt commitment: `sha256(tag || task || salt)`.
+pub const SALT_TAG: &[u8] = b"ilm:salt:v1";
 /// Domain tag of a commitment: `sha256(tag || task || contributor || answer || salt)`.
 pub const COMMIT_TAG: &[u8] = b"ilm:commit:v1";
 /// Longest answer a Preimage reveal accepts, in bytes.
 pub const MAX_ANSWER_LEN: usize = 512;
 /// Domain tag that starts every attestation message (16 bytes).
-pub const ATTEST_TAG: &[u8; 16] = b"ilm:attest:v1\0\0\0";
+pub const ATTEST_TAG: &[u8; 16] = b"ilm:attest:v2\0\0\0";
+/// Domain tag of a market's `domain`: `sha256(tag || market || slot || unix_timestamp)`
+/// at creation, so attestations for one deployment never pay on another.
+pub const DOMAIN_TAG: &[u8] = b"ilm:domain:v1";
 /// Prefix of a Merkle leaf hash: a leaf can never pass for an inner node.
 pub const MERKLE_LEAF_PREFIX: &[u8] = &[0];
 /// Prefix of a Merkle inner-node hash.
@@ -46,3 +52,19 @@ pub const MERKLE_NODE_PREFIX: &[u8] = &[1];
 pub const MAX_PROOF_LEN: usize = 32;
 /// Leaves per bitmap shard: 65,536 bits = 8 KiB, under the 10,240-byte init limit.
 pub const LEAVES_PER_SHARD: u32 = 65_536;
+
+/// Longest unstake cooldown a market may set: 30 days.
+pub const MAX_COOLDOWN_SECS: i64 = 30 * 86_400;
+/// Longest lease a task may grant: 30 days.
+pub const MAX_LEASE_SECS: i64 = 30 * 86_400;
+/// Longest review (and Preimage reveal) window: 30 days.
+pub const MAX_REVIEW_SECS: i64 = 30 * 86_400;
+/// Furthest deadline a task may set, from its creation: 1 year.
+pub const MAX_TASK_SECS: i64 = 366 * 86_400;
+/// Shortest reveal window of a Preimage task (its `review_secs`): 1 hour.
+pub const MIN_REVEAL_SECS: i64 = 3_600;
+/// Time every published Merkle root leaves its recipients before the employer
+/// may claw back or close: 1 day, even when it is published at the deadline.
+pub const MIN_CLAIM_WINDOW_SECS: i64 = 86_400;
+/// Mints with a freeze authority a market may accept (its allow-list).
+pub const MAX_FREEZABLE_MINTS: usize = 4;

@@ -22,9 +22,9 @@ pub enum IlmError {
     InsufficientFreeStake,
     #[msg("No unstake request: call request_unstake first")]
     NoUnstakeRequest,
-    #[msg("Unstake cooldown not over: wait until requested_at + unstake_cooldown_secs")]
+    #[msg("Unstake cooldown not over: wait until the stake's unstake_ready_at")]
     CooldownActive,
-    #[msg("Verifier parameters invalid: Preimage needs a non-zero answer_hash, Attested a market with attesters, Merkle starts empty (publish_root fills it)")]
+    #[msg("Verifier parameters invalid: Preimage needs a non-zero answer_hash and salt_hash, no salt yet and review_secs >= 1 hour (its reveal window); Attested a market with attesters; Merkle starts empty (publish_root fills it)")]
     InvalidVerifier,
     #[msg("Task id must equal the employer's tasks_posted counter (next id in sequence)")]
     UnexpectedTaskId,
@@ -36,7 +36,7 @@ pub enum IlmError {
     SpecUriTooLong,
     #[msg("Result URI longer than 200 bytes")]
     ResultUriTooLong,
-    #[msg("Mint has a Token-2022 extension ilm refuses (transfer hook, permanent delegate, non-transferable, transfer fee, confidential transfer, pausable, or frozen default state)")]
+    #[msg("Mint has a Token-2022 extension ilm does not accept: only metadata, group, interest-bearing, scaled-UI and mint-close-authority ones are")]
     UnsupportedMintExtension,
     #[msg("Mint account data is malformed")]
     InvalidMintData,
@@ -58,13 +58,13 @@ pub enum IlmError {
     LeaseExpired,
     #[msg("Lease has not expired yet")]
     LeaseNotExpired,
-    #[msg("Review window still open: settle after submitted_at + review_secs")]
+    #[msg("Too early to settle: wait until submitted_at + review_secs (for a Preimage commitment the employer never opened reveals for: deadline + review_secs)")]
     ReviewWindowOpen,
     #[msg("This task is verified by another instruction, not by human review")]
     WrongVerifier,
     #[msg("Task still has live claims: wait for them to be settled, rejected or expired")]
     LiveClaims,
-    #[msg("Task cannot be closed yet: wait until deadline + review_secs, or cancel it first")]
+    #[msg("Task cannot be closed yet: wait until deadline + review_secs (and a day after a Merkle root was published), or cancel it first")]
     TaskNotFinished,
     #[msg("No fees to collect")]
     NothingToCollect,
@@ -92,13 +92,13 @@ pub enum IlmError {
     MissingAttestation,
     #[msg("Malformed or spoofed ed25519 instruction: every offset must point inside it (indices u16::MAX)")]
     InvalidAttestation,
-    #[msg("An attester signed a different message (program, market, task, contributor, units, result or expiry)")]
+    #[msg("An attester signed a different message (program, market, market domain, task, contributor, units, result or expiry)")]
     AttestationMessageMismatch,
-    #[msg("Signer is not in the market's attester set")]
+    #[msg("Signer is not in the task's attester set (the market's when the task was created)")]
     UnknownAttester,
     #[msg("The same attester signed twice")]
     DuplicateAttester,
-    #[msg("Too few attester signatures for the market's threshold")]
+    #[msg("Too few attester signatures for the task's threshold (the market's when the task was created)")]
     AttestationThresholdNotMet,
     #[msg("Attestation expired: ask the attesters for a fresh one")]
     AttestationExpired,
@@ -118,8 +118,36 @@ pub enum IlmError {
     InvalidProof,
     #[msg("Leaf already paid")]
     AlreadyClaimed,
-    #[msg("Clawback only after the task deadline")]
+    #[msg(
+        "Clawback only after the task deadline, and at least 1 day after the root was published"
+    )]
     ClawbackTooEarly,
     #[msg("The same account was passed for two roles: the vault cannot also be the payee")]
     DuplicateAccount,
+    #[msg("Duration out of range: cooldown, lease and review at most 30 days, deadline at most 366 days ahead")]
+    DurationOutOfRange,
+    #[msg("At most 4 freezable mints per market")]
+    TooManyFreezableMints,
+    #[msg("Mint has a freeze authority the market has not allow-listed: its holder could freeze the escrow (ask the market authority to add it to freezable_mints)")]
+    FreezableMint,
+    #[msg("Bond must be greater than zero: a free lease lets anyone hold every slot")]
+    ZeroBond,
+    #[msg("Review window closed: the submission can only be settled (paid) now")]
+    ReviewWindowClosed,
+    #[msg("Too late to claim: a full lease (lease_secs) no longer fits before the deadline")]
+    ClaimTooLate,
+    #[msg("Reveals are not open: the employer publishes its salt with open_reveals after the deadline")]
+    RevealsNotOpen,
+    #[msg("Reveals open only after the deadline (commits are accepted until then)")]
+    RevealsOpenTooEarly,
+    #[msg("Reveal window over: reveals end review_secs after open_reveals")]
+    RevealWindowClosed,
+    #[msg("Reveals are already open")]
+    RevealsAlreadyOpen,
+    #[msg("Salt does not match the task's salt_hash")]
+    WrongSalt,
+    #[msg("Too late to open reveals: the employer was silent past deadline + review_secs, so every committed claim is paid by settle_work")]
+    RevealDeadlinePassed,
+    #[msg("The lease must fit before the deadline: lease_secs is longer than the time left, so nobody could ever claim")]
+    LeaseLongerThanTask,
 }

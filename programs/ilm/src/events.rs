@@ -8,6 +8,8 @@ pub struct MarketCreated {
     pub authority: Pubkey,
     pub stake_mint: Pubkey,
     pub fee_bps: u16,
+    /// What attestations for this market sign (differs per deployment).
+    pub domain: [u8; 32],
 }
 
 #[event]
@@ -155,6 +157,15 @@ pub struct AnswerCommitted {
     pub task: Pubkey,
     pub contributor: Pubkey,
     pub commitment: [u8; 32],
+}
+
+/// A Preimage task's employer published its salt: reveals are open until `reveals_end`.
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevealsOpened {
+    pub task: Pubkey,
+    pub salt: [u8; 32],
+    pub reveals_end: i64,
 }
 
 #[event]

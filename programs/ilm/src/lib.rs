@@ -3,7 +3,7 @@
 //! Employers escrow tokens against tasks; contributors stake, lease a
 //! completion slot, deliver, and are paid by the same instruction that
 //! accepts the work. Nobody, the employer included, can take money owed for
-//! work in progress. Design: `SPEC.md`; accounts in [`state`], rules in
+//! work in progress. Design: `docs/DESIGN.md`, guarantees: `SECURITY.md`; accounts in [`state`], rules in
 //! [`instructions`], pure checks in [`verify`].
 #![allow(unexpected_cfgs)]
 
@@ -97,7 +97,8 @@ pub mod ilm {
         AbandonClaim::handler(ctx)
     }
 
-    /// Anyone, after lease expiry without submission: slashes slash_bps of the bond to the employer.
+    /// Anyone, after lease expiry without submission (for a Preimage commitment: after the reveal
+    /// window): slashes slash_bps of the bond to the employer, nothing while a vault is frozen.
     #[access_control(ctx.accounts.validate())]
     pub fn expire_claim(ctx: Context<ExpireClaim>) -> Result<()> {
         ExpireClaim::handler(ctx)
@@ -122,6 +123,7 @@ pub mod ilm {
     }
 
     /// Anyone, once review_secs passed since submission without a decision: pays as if approved.
+    /// Also pays a Preimage commitment when the employer never opened reveals by deadline + review_secs.
     #[access_control(ctx.accounts.validate_settle())]
     pub fn settle_work(ctx: Context<PayWork>) -> Result<()> {
         PayWork::settle(ctx)
@@ -133,13 +135,19 @@ pub mod ilm {
         CloseClaim::handler(ctx)
     }
 
-    /// Preimage: commits to an answer (bound to task and contributor) on a leased claim.
+    /// Preimage: commits to an answer (bound to task and contributor) on a leased claim, before the deadline.
     #[access_control(ctx.accounts.validate())]
     pub fn commit_answer(ctx: Context<CommitAnswer>, commitment: [u8; 32]) -> Result<()> {
         CommitAnswer::handler(ctx, commitment)
     }
 
-    /// Preimage: reveals the committed answer at least one slot later; pays if it is the known answer.
+    /// Preimage: after the deadline the employer publishes the salt of its answer hash; reveals open for review_secs.
+    #[access_control(ctx.accounts.validate(&salt))]
+    pub fn open_reveals(ctx: Context<OpenReveals>, salt: [u8; 32]) -> Result<()> {
+        OpenReveals::handler(ctx, salt)
+    }
+
+    /// Preimage: once reveals are open, reveals the committed answer; pays if it is the known answer.
     #[access_control(ctx.accounts.validate(&answer, &salt))]
     pub fn reveal_answer(
         ctx: Context<RevealAnswer>,

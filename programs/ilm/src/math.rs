@@ -13,6 +13,15 @@ pub fn bps_of(amount: u64, bps: u16) -> u64 {
     (amount / d) * bps + (amount % d) * bps / d
 }
 
+/// `ceil(amount * bps / 10_000)`: the protocol fee on a payout, never zero
+/// for a non-zero amount when `bps > 0`. Exact by the same split as
+/// [`bps_of`]: the product has a fractional part iff `r * bps % 10_000 != 0`.
+pub fn fee_on(amount: u64, bps: u16) -> u64 {
+    let d = u64::from(BPS_DENOMINATOR);
+    let clamped = u64::from(bps.min(BPS_DENOMINATOR));
+    bps_of(amount, bps) + u64::from((amount % d) * clamped % d != 0)
+}
+
 /// `a + b`, or `MathOverflow`.
 pub fn add(a: u64, b: u64) -> Result<u64> {
     a.checked_add(b)
@@ -43,6 +52,12 @@ mod tests {
         assert_eq!(bps_of(9_999, 1), 0);
         assert_eq!(bps_of(10_000, 1), 1);
         assert_eq!(bps_of(1_000_000, 250), 25_000);
+        assert_eq!(fee_on(39, 250), 1);
+        assert_eq!(fee_on(40, 250), 1);
+        assert_eq!(fee_on(41, 250), 2);
+        assert_eq!(fee_on(0, 250), 0);
+        assert_eq!(fee_on(u64::MAX, 10_000), u64::MAX);
+        assert_eq!(fee_on(u64::MAX, 0), 0);
     }
 
     proptest! {
@@ -51,6 +66,23 @@ mod tests {
             let wide = (u128::from(amount) * u128::from(bps) / 10_000) as u64;
             prop_assert_eq!(bps_of(amount, bps), wide);
             prop_assert!(bps_of(amount, bps) <= amount);
+        }
+
+        #[test]
+        fn fee_is_the_rounded_up_share(amount: u64, bps in 0u16..=10_000) {
+            let product = u128::from(amount) * u128::from(bps);
+            let wide = product.div_ceil(10_000) as u64;
+            prop_assert_eq!(fee_on(amount, bps), wide);
+            prop_assert!(fee_on(amount, bps) <= amount);
+            if amount > 0 && bps > 0 {
+                prop_assert!(fee_on(amount, bps) > 0);
+            }
+        }
+
+        #[test]
+        fn fees_of_parts_cover_the_fee_of_the_whole(a in 0u64..u64::MAX / 2, b in 0u64..u64::MAX / 2, bps in 0u16..=10_000) {
+            // why per-unit escrow (fee_on(reward) each) always covers a payout's fee
+            prop_assert!(fee_on(a + b, bps) <= fee_on(a, bps) + fee_on(b, bps));
         }
     }
 }

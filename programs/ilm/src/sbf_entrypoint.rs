@@ -18,6 +18,17 @@ use anchor_lang::Discriminator;
 
 anchor_lang::solana_program::entrypoint!(process);
 
+// Where to report a vulnerability, readable from the deployed binary
+// (`query-security-txt`, explorers). Only the deployed build carries it.
+solana_security_txt::security_txt! {
+    name: "ilm",
+    project_url: "https://github.com/ilm-labs/ilm",
+    contacts: "link:https://github.com/ilm-labs/ilm/security/advisories/new",
+    policy: "https://github.com/ilm-labs/ilm/blob/main/SECURITY.md",
+    preferred_languages: "en",
+    source_code: "https://github.com/ilm-labs/ilm"
+}
+
 /// Logs an Anchor error like Anchor's `entry` does and turns it into the
 /// program's return code.
 fn code(result: Result<()>) -> u64 {
@@ -88,6 +99,7 @@ dispatch! {
     settle_work => SettleWork,
     close_claim => CloseClaim,
     commit_answer => CommitAnswer,
+    open_reveals => OpenReveals,
     reveal_answer => RevealAnswer,
     submit_attested => SubmitAttested,
     publish_root => PublishRoot,

@@ -2,7 +2,7 @@
 //! each account locks: the table in BENCH.md. A benchmark, not a test: it
 //! prints numbers and asserts nothing but success.
 use anchor_lang::prelude::Pubkey;
-use ilm_client::answer::{answer_hash, commitment};
+use ilm_client::answer::{answer_hash, commitment, salt_hash};
 use ilm_client::attest::{precompile_instruction, Attestation};
 use ilm_client::ilm::instructions::SubmitAttestedArgs;
 use ilm_client::ix;
@@ -147,8 +147,12 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     let employer = env.user();
     let keys = env.task_keys(&employer.pubkey(), 0);
     let mut args = default_task(0);
+    let employer_salt = [0x5a; 32];
     args.verifier = Verifier::Preimage {
-        answer_hash: answer_hash(&keys.task, b"cat"),
+        answer_hash: answer_hash(&keys.task, &employer_salt, b"cat"),
+        salt_hash: salt_hash(&keys.task, &employer_salt),
+        salt: [0; 32],
+        opened_at: 0,
     };
     let t = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
@@ -158,7 +162,11 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         "commit_answer",
         env.ok(ix::commit_answer(&t, &u.pubkey(), c), &[&u]).cu,
     );
-    env.warp(1);
+    env.warp_to(default_task(0).deadline);
+    cu.insert(
+        "open_reveals",
+        env.ok(ix::open_reveals(&t, employer_salt), &[&employer]).cu,
+    );
     let to = env.wallet(&u.pubkey());
     let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
     cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
@@ -186,6 +194,7 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         env.claim(&t, &u);
         let a = Attestation {
             market: t.market,
+            domain: env.market_state().domain,
             task: t.task,
             contributor: u.pubkey(),
             cumulative_units: 10,

@@ -50,6 +50,8 @@ pub enum AttestCmd {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 struct SignedAttestation {
     market: String,
+    /// The market's domain (hex): which deployment the attestation is for.
+    domain: String,
     task: String,
     contributor: String,
     cumulative_units: u64,
@@ -91,8 +93,10 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
                 (None, None) => return Err("pass --result <FILE> or --result-hash <HEX>".into()),
             };
             let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
+            let market: ilm_client::Market = ctx.load(&keys.market, "market")?;
             let a = Attestation {
                 market: keys.market,
+                domain: market.domain,
                 task,
                 contributor,
                 cumulative_units: units,
@@ -102,6 +106,7 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
             let (key, sig) = a.sign(&ctx.payer);
             let signed = SignedAttestation {
                 market: a.market.to_string(),
+                domain: hex(&a.domain),
                 task: task.to_string(),
                 contributor: contributor.to_string(),
                 cumulative_units: units,
@@ -150,6 +155,7 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
     let same = |s: &SignedAttestation| {
         (
             &s.market,
+            &s.domain,
             &s.task,
             &s.contributor,
             s.cumulative_units,
@@ -157,6 +163,7 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
             s.expires_at,
         ) == (
             &first.market,
+            &first.domain,
             &first.task,
             &first.contributor,
             first.cumulative_units,
@@ -176,6 +183,7 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
     let contributor = parse_key(&first.contributor, "contributor")?;
     let a = Attestation {
         market: parse_key(&first.market, "market")?,
+        domain: parse_hex(&first.domain)?,
         task,
         contributor,
         cumulative_units: first.cumulative_units,

@@ -32,6 +32,8 @@ pub struct DemoArgs {
 const DECIMALS: u8 = 6;
 const TOKEN: u64 = 1_000_000;
 const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+/// The labeling task employer's secret: its answer hash is unguessable until `open_reveals`.
+const LABEL_SALT: [u8; 32] = [0x5a; 32];
 
 /// One payout path's tally.
 #[derive(Default)]
@@ -134,9 +136,12 @@ impl Demo<'_> {
             token::TOKEN_PROGRAM,
         );
         let verifier = match verifier {
-            // The answer hash binds the task's own address.
+            // The answer hash binds the task's own address and the employer's salt.
             Verifier::Preimage { .. } => Verifier::Preimage {
-                answer_hash: answer::answer_hash(&keys.task, b"cat"),
+                answer_hash: answer::answer_hash(&keys.task, &LABEL_SALT, b"cat"),
+                salt_hash: answer::salt_hash(&keys.task, &LABEL_SALT),
+                salt: [0; 32],
+                opened_at: 0,
             },
             v => v,
         };
@@ -206,6 +211,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         fee_owner: fee_owner.pubkey(),
         attesters: attesters.iter().map(|k| k.pubkey()).collect(),
         attester_threshold: 2,
+        freezable_mints: Vec::new(),
     };
     let create_market = ix::create_market(&d.market, params);
     d.send(&[create_market], &[])?;
@@ -235,21 +241,27 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
 
     step(
         d.ctx,
-        "labeling task, paid by commit-reveal: alice and bob answer \"cat\", carol answers \"dog\"",
+        "labeling task, paid by commit-reveal: alice and bob answer \"cat\", carol answers \"dog\"; the employer opens reveals after the deadline",
     );
     let label = d.create_task(
         2 * TOKEN,
         3,
         Verifier::Preimage {
             answer_hash: [0; 32],
+            salt_hash: [0; 32],
+            salt: [0; 32],
+            opened_at: 0,
         },
-        0,
+        10 * TOKEN,
         "Is this a cat? Answer cat or dog.",
     )?;
     let mut refused = Vec::new();
-    for (who, said) in [(&alice, "cat"), (&bob, "cat"), (&carol, "dog")] {
-        let salt: [u8; 32] = Sha256::digest(format!("salt {}", who.pubkey())).into();
-        let commitment = answer::commitment(&label.task, &who.pubkey(), said.as_bytes(), &salt);
+    let answers = [(&alice, "cat"), (&bob, "cat"), (&carol, "dog")];
+    let salt_of =
+        |who: &Keypair| -> [u8; 32] { Sha256::digest(format!("salt {}", who.pubkey())).into() };
+    for (who, said) in answers {
+        let commitment =
+            answer::commitment(&label.task, &who.pubkey(), said.as_bytes(), &salt_of(who));
         d.send(
             &[
                 ix::claim_task(&label, &who.pubkey()),
@@ -257,6 +269,12 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             ],
             &[who],
         )?;
+    }
+    d.ctx.ledger.warp(7 * 86_400).map_err(|e| e.to_string())?;
+    let employer_kp = d.employer.insecure_clone();
+    d.send(&[ix::open_reveals(&label, LABEL_SALT)], &[&employer_kp])?;
+    for (who, said) in answers {
+        let salt = salt_of(who);
         let wallet = token::ata(&who.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
         let reveal = [
             token::create_ata(&d.ctx.me(), &who.pubkey(), &d.mint, &token::TOKEN_PROGRAM),
@@ -278,15 +296,20 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         TOKEN / 20,
         1_000,
         Verifier::Attested,
-        0,
+        10 * TOKEN,
         "Relay bandwidth; 1 unit = 1 GB",
     )?;
     d.send(&[ix::claim_task(&depin, &dave.pubkey())], &[&dave])?;
+    let domain = d
+        .ctx
+        .load::<ilm_client::Market>(&d.market.market, "market")?
+        .domain;
     let dave_wallet = token::ata(&dave.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
     for (units, signers) in [(400u64, [0usize, 1]), (1_000, [1, 2])] {
         let now = d.ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
         let att = Attestation {
             market: d.market.market,
+            domain,
             task: depin.task,
             contributor: dave.pubkey(),
             cumulative_units: units,
@@ -325,7 +348,6 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             &[who],
         )?;
     }
-    let employer_kp = d.employer.insecure_clone();
     let alice_wallet = token::ata(&alice.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
     d.pay(
         "approve_work (judged)",
@@ -362,6 +384,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             leaf_count: 0,
             total: 0,
             claimed: 0,
+            published_at: 0,
         },
         0,
         "Epoch 1 mapping rewards",

@@ -2,7 +2,7 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, format_duration, parse_amount, parse_duration};
+use crate::units::{format_amount, format_duration, hex, parse_amount, parse_duration};
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Subcommand};
 use ilm_client::ix::{self, MarketKeys};
@@ -47,6 +47,10 @@ pub struct CreateArgs {
     /// Attestations needed per payout.
     #[arg(long, default_value_t = 0)]
     threshold: u8,
+    /// A mint with a freeze authority you vouch for (e.g. USDC), stake or
+    /// reward; mints with a freeze authority are refused otherwise (repeat, at most 4).
+    #[arg(long = "freezable-mint")]
+    freezable_mints: Vec<Pubkey>,
     /// Your market number (one authority may run several).
     #[arg(long, default_value_t = 0)]
     id: u64,
@@ -69,6 +73,12 @@ pub struct UpdateArgs {
     attesters: Vec<Pubkey>,
     #[arg(long)]
     threshold: Option<u8>,
+    /// Replaces the allow-list of mints with a freeze authority (repeat the flag).
+    #[arg(long = "freezable-mint")]
+    freezable_mints: Vec<Pubkey>,
+    /// Empties the allow-list of mints with a freeze authority.
+    #[arg(long, conflicts_with = "freezable_mints")]
+    no_freezable_mints: bool,
     /// Stop new tasks, claims and stakes.
     #[arg(long, conflicts_with = "unpause")]
     pause: bool,
@@ -111,6 +121,7 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
         fee_owner: a.fee_owner.unwrap_or(ctx.me()),
         attesters: a.attesters,
         attester_threshold: a.threshold,
+        freezable_mints: a.freezable_mints,
     };
     let (sent, _) = ctx.send(&[ix::create_market(&keys, params)], &[])?;
     ctx.remember_market(&keys.market)?;
@@ -148,6 +159,13 @@ fn update(ctx: &mut Ctx, a: UpdateArgs) -> Result<Report, String> {
             a.attesters
         },
         attester_threshold: a.threshold.unwrap_or(m.attester_threshold),
+        freezable_mints: if a.no_freezable_mints {
+            Vec::new()
+        } else if a.freezable_mints.is_empty() {
+            m.freezable_mints.clone()
+        } else {
+            a.freezable_mints
+        },
     };
     let paused = if a.pause {
         true
@@ -178,6 +196,8 @@ fn describe(ctx: &Ctx, address: &Pubkey, m: &Market) -> Result<Report, String> {
         "fee_owner" => m.fee_owner.to_string(),
         "attesters" => m.attesters.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
         "attester_threshold" => m.attester_threshold,
+        "freezable_mints" => m.freezable_mints.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+        "domain" => hex(&m.domain),
         "paused" => m.paused,
     })
 }

@@ -30,7 +30,7 @@ pub enum StakeCmd {
 }
 
 pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
-    let (keys, market) = ctx.market()?;
+    let (keys, _) = ctx.market()?;
     let decimals = ctx.mint(&keys.stake_mint)?.decimals;
     let me = ctx.me();
     let sent = match cmd {
@@ -58,37 +58,19 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
         }
         StakeCmd::Show { contributor } => {
             let who = contributor.unwrap_or(me);
-            return describe(
-                ctx,
-                &keys.stake(&who),
-                &who,
-                decimals,
-                market.unstake_cooldown_secs,
-            );
+            return describe(ctx, &keys.stake(&who), &who, decimals);
         }
     };
-    let mut r = describe(
-        ctx,
-        &keys.stake(&me),
-        &me,
-        decimals,
-        market.unstake_cooldown_secs,
-    )?;
+    let mut r = describe(ctx, &keys.stake(&me), &me, decimals)?;
     tx_fields(&mut r, &sent);
     Ok(r)
 }
 
-fn describe(
-    ctx: &Ctx,
-    address: &Pubkey,
-    who: &Pubkey,
-    decimals: u8,
-    cooldown: i64,
-) -> Result<Report, String> {
+fn describe(ctx: &Ctx, address: &Pubkey, who: &Pubkey, decimals: u8) -> Result<Report, String> {
     let s: Stake = ctx.try_load(address, "stake")?.ok_or_else(|| {
         format!("{who} has no stake in this market: `ilm stake deposit <AMOUNT>` first")
     })?;
-    let withdrawable_at = (s.unstake_pending > 0).then(|| s.unstake_requested_at + cooldown);
+    let withdrawable_at = (s.unstake_pending > 0).then_some(s.unstake_ready_at);
     Ok(report! {
         "stake" => address.to_string(),
         "contributor" => who.to_string(),

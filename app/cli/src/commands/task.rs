@@ -1,10 +1,11 @@
-//! `ilm task create|fund|cancel|close|show|list`: an employer's bounties and
-//! their escrow.
+//! `ilm task create|fund|cancel|open-reveals|close|show|list`: an employer's
+//! bounties and their escrow.
+use crate::commands::work::{load_answer, random_salt, save_answer};
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
 use crate::units::{
-    format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration,
+    format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration, parse_hex,
 };
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
@@ -27,6 +28,15 @@ pub enum TaskCmd {
     },
     /// Cancel before anyone claims; the escrow comes back.
     Cancel { task: Pubkey },
+    /// Preimage, after the deadline: publish the salt `create` saved, so
+    /// contributors can reveal (employer only). If you never do, every
+    /// committed claim is paid after deadline + review window.
+    OpenReveals {
+        task: Pubkey,
+        /// Hex salt [default: the one `create` saved].
+        #[arg(long)]
+        salt: Option<String>,
+    },
     /// After the deadline and every review window: refund what is left, pay fees, reclaim rent.
     Close { task: Pubkey },
     /// Show a task and its escrow.
@@ -75,10 +85,11 @@ pub struct CreateArgs {
     /// How long a claim holds its slot (e.g. 1h).
     #[arg(long, default_value = "1h")]
     lease: String,
-    /// Stake locked per claim, in stake-mint tokens.
-    #[arg(long, default_value = "0")]
-    bond: String,
-    /// Your window to judge a submission before it pays itself (review tasks).
+    /// Stake locked per claim, in stake-mint tokens (above 0; not for merkle tasks).
+    #[arg(long)]
+    bond: Option<String>,
+    /// Your window to judge a submission before it pays itself (review
+    /// tasks), or for contributors to reveal after `open-reveals` (preimage, at least 1h).
     #[arg(long, default_value = "1d")]
     review: String,
     /// The task specification; its sha256 goes on-chain.
@@ -87,7 +98,8 @@ pub struct CreateArgs {
     /// Where contributors find the spec [default: file:<spec file name>].
     #[arg(long)]
     spec_uri: Option<String>,
-    /// The known answer (preimage tasks); only its hash goes on-chain.
+    /// The known answer (preimage tasks); only its hash, salted with a
+    /// secret saved in ILM_HOME for `open-reveals`, goes on-chain.
     #[arg(long)]
     answer: Option<String>,
     /// Paid completions a contributor needs in this market.
@@ -114,6 +126,16 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
             let (wallet, mut ixs) = ctx.wallet(&ctx.me(), &keys.mint, &keys.token_program)?;
             ixs.push(ix::cancel_task(&keys, &wallet));
             let (sent, _) = ctx.send(&ixs, &[])?;
+            with_tx(ctx, &task, &sent)
+        }
+        TaskCmd::OpenReveals { task, salt } => {
+            let (keys, t) = ctx.task(&task)?;
+            require_employer(ctx, &t)?;
+            let salt = match salt {
+                Some(s) => parse_hex(&s)?,
+                None => load_answer(ctx, &task)?.1,
+            };
+            let (sent, _) = ctx.send(&[ix::open_reveals(&keys, salt)], &[])?;
             with_tx(ctx, &task, &sent)
         }
         TaskCmd::Close { task } => {
@@ -187,9 +209,16 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
                 .answer
                 .as_deref()
                 .ok_or("a preimage task needs --answer <TEXT>")?;
+            // The secret that keeps the answer unguessable until reveals open;
+            // saved before sending, a task whose salt is lost can only pay by silence.
+            let salt = random_salt()?;
+            save_answer(ctx, &keys.task, answer, &salt)?;
             (
                 Verifier::Preimage {
-                    answer_hash: answer::answer_hash(&keys.task, answer.as_bytes()),
+                    answer_hash: answer::answer_hash(&keys.task, &salt, answer.as_bytes()),
+                    salt_hash: answer::salt_hash(&keys.task, &salt),
+                    salt: [0; 32],
+                    opened_at: 0,
                 },
                 a.slots,
             )
@@ -201,10 +230,16 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
                 leaf_count: 0,
                 total: 0,
                 claimed: 0,
+                published_at: 0,
             },
             1,
         ),
     };
+    let bond = a
+        .bond
+        .as_deref()
+        .map(|b| parse_amount(b, stake_decimals))
+        .transpose()?;
     if a.answer.is_some() && a.verifier != VerifierKind::Preimage {
         return Err("--answer is only for --verifier preimage".into());
     }
@@ -215,7 +250,7 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
         max_completions: slots,
         deadline: now + parse_duration(&a.deadline)?,
         lease_secs: parse_duration(&a.lease)?,
-        bond: parse_amount(&a.bond, stake_decimals)?,
+        bond: bond.unwrap_or(0),
         review_secs: parse_duration(&a.review)?,
         qualification: Qualification {
             min_completed: a.min_completed,
@@ -227,7 +262,7 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
     };
     let wallet = token::ata(&me, &a.mint, &mint.token_program);
     let have = ctx.balance(&wallet)?;
-    let fee = Task::fee_for(args.reward, market.fee_bps);
+    let fee = ilm_client::ilm::math::fee_on(args.reward, market.fee_bps);
     let escrow = args
         .reward
         .checked_add(fee)
@@ -241,6 +276,12 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
             format_amount(have, mint.decimals),
             a.mint
         ));
+    }
+    if bond.is_none() && a.verifier != VerifierKind::Merkle {
+        return Err(
+            "pass --bond <TOKENS>: the stake each claim locks (above 0, so nobody holds slots for free)"
+                .into(),
+        );
     }
     let (sent, _) = ctx.send(&[ix::create_task(&keys, &wallet, args)], &[])?;
     with_tx(ctx, &keys.task, &sent)
@@ -290,13 +331,29 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         "spec_hash" => hex(&t.spec_hash),
         "spec_uri" => t.spec_uri.clone(),
     };
+    if let Verifier::Preimage {
+        salt, opened_at, ..
+    } = t.verifier
+    {
+        let reveals = if opened_at == 0 {
+            "not open".to_string()
+        } else {
+            format!("open until {}", opened_at + t.review_secs)
+        };
+        r.insert("reveals".into(), reveals.into());
+        if opened_at > 0 {
+            r.insert("salt".into(), hex(&salt).into());
+        }
+    }
     if let Verifier::Merkle {
         root,
         leaf_count,
         total,
         claimed,
+        published_at,
     } = t.verifier
     {
+        r.insert("published_at".into(), published_at.into());
         r.insert("merkle_root".into(), hex(&root).into());
         r.insert("leaves".into(), leaf_count.into());
         r.insert("merkle_total".into(), format_amount(total, d).into());

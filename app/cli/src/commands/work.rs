@@ -30,13 +30,13 @@ pub enum WorkCmd {
         #[arg(long, default_value = "")]
         uri: String,
     },
-    /// Commit to an answer (preimage tasks); the salt is kept in ILM_HOME for `reveal`.
+    /// Commit to an answer (preimage tasks, before the deadline); the salt is kept in ILM_HOME for `reveal`.
     Commit {
         task: Pubkey,
         #[arg(long)]
         answer: String,
     },
-    /// Reveal the committed answer; a right answer is paid at once.
+    /// Reveal the committed answer once the employer opened reveals; a right answer is paid at once.
     Reveal {
         task: Pubkey,
         /// [default: the answer `commit` saved]
@@ -78,13 +78,50 @@ fn hint_for(t: &Task) -> &'static str {
     }
 }
 
+/// Where the signer's answer and salt for `task` are kept: a contributor's
+/// commitment salt, or an employer's answer salt (an employer never claims
+/// its own task, so the two never share a file).
 fn salt_file(ctx: &Ctx, task: &Pubkey) -> PathBuf {
     ctx.home
         .join("answers")
         .join(format!("{task}-{}.json", ctx.me()))
 }
 
-fn random_salt() -> Result<[u8; 32], String> {
+/// Saves the signer's answer and salt for `task`; called before the
+/// transaction that needs them later is sent, since a lost salt cannot be recovered.
+pub fn save_answer(
+    ctx: &Ctx,
+    task: &Pubkey,
+    answer: &str,
+    salt: &[u8; 32],
+) -> Result<PathBuf, String> {
+    let file = salt_file(ctx, task);
+    std::fs::create_dir_all(file.parent().unwrap_or(&ctx.home)).map_err(|e| e.to_string())?;
+    let saved = serde_json::json!({ "answer": answer, "salt": hex(salt) });
+    std::fs::write(&file, saved.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(file)
+}
+
+/// The answer and salt [`save_answer`] kept for `task`.
+pub fn load_answer(ctx: &Ctx, task: &Pubkey) -> Result<(String, [u8; 32]), String> {
+    let file = salt_file(ctx, task);
+    let text = std::fs::read_to_string(&file).map_err(|_| {
+        format!(
+            "no saved answer for task {task} ({}): pass --salt (and --answer)",
+            file.display()
+        )
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let bad = || format!("{} is damaged: pass --salt (and --answer)", file.display());
+    Ok((
+        field("answer").ok_or_else(bad)?,
+        parse_hex(&field("salt").ok_or_else(bad)?)?,
+    ))
+}
+
+pub fn random_salt() -> Result<[u8; 32], String> {
     use std::io::Read;
     let mut salt = [0u8; 32];
     std::fs::File::open("/dev/urandom")
@@ -153,13 +190,8 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             require_verifier(&task, &t, "preimage", hint_for(&t))?;
             let salt = random_salt()?;
             let commitment = answer::commitment(&task, &me, answer.as_bytes(), &salt);
-            let file = salt_file(ctx, &task);
             // Saved before sending: a commitment whose salt is lost can never be revealed.
-            std::fs::create_dir_all(file.parent().unwrap_or(&ctx.home))
-                .map_err(|e| e.to_string())?;
-            let saved = serde_json::json!({ "answer": answer, "salt": hex(&salt) });
-            std::fs::write(&file, saved.to_string())
-                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let file = save_answer(ctx, &task, &answer, &salt)?;
             let (sent, _) = ctx.send(&[ix::commit_answer(&keys, &me, commitment)], &[])?;
             let mut r = finish(ctx, &task, &me, &sent, None)?;
             r.insert("salt_file".into(), file.display().to_string().into());
@@ -168,25 +200,15 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
         WorkCmd::Reveal { task, answer, salt } => {
             let (keys, t) = ctx.task(&task)?;
             require_verifier(&task, &t, "preimage", hint_for(&t))?;
+            if matches!(t.verifier, Verifier::Preimage { opened_at: 0, .. }) {
+                return Err(format!(
+                    "reveals on task {task} are not open: the employer opens them after the deadline ({}); if it never does, `ilm review settle` pays your commitment after the review window",
+                    t.deadline
+                ));
+            }
             let (answer, salt) = match (answer, salt) {
                 (Some(a), Some(s)) => (a, parse_hex(&s)?),
-                _ => {
-                    let file = salt_file(ctx, &task);
-                    let text = std::fs::read_to_string(&file).map_err(|_| {
-                        format!(
-                            "no saved answer for task {task} ({}): pass --answer and --salt",
-                            file.display()
-                        )
-                    })?;
-                    let v: serde_json::Value = serde_json::from_str(&text)
-                        .map_err(|e| format!("{}: {e}", file.display()))?;
-                    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-                    let bad = || format!("{} is damaged: pass --answer and --salt", file.display());
-                    (
-                        field("answer").ok_or_else(bad)?,
-                        parse_hex(&field("salt").ok_or_else(bad)?)?,
-                    )
-                }
+                _ => load_answer(ctx, &task)?,
             };
             pay_to_me(ctx, &keys, &task, |wallet| {
                 ix::reveal_answer(&keys, &me, wallet, answer.into_bytes(), salt)

@@ -2,7 +2,7 @@ use crate::constants::LEAVES_PER_SHARD;
 use crate::error::IlmError;
 use crate::events::LeafClaimed;
 use crate::instructions::shared::pay_from_vault;
-use crate::math::{add, bps_of};
+use crate::math::{add, fee_on, sub};
 use crate::state::{Bitmap, Task, Verifier};
 use crate::verify::bitmap::set_once;
 use crate::verify::merkle::{leaf_hash, root_from_proof};
@@ -78,11 +78,16 @@ impl ClaimMerkle<'_> {
                 IlmError::AlreadyClaimed
             );
         }
-        let fee = bps_of(amount, a.task.fee_bps);
+        let fee_bps = a.task.fee_bps;
+        let mut fee = 0;
         if let Verifier::Merkle { claimed, total, .. } = &mut a.task.verifier {
-            *claimed = add(*claimed, amount)?;
+            let before = *claimed;
+            *claimed = add(before, amount)?;
             // A root only proves what the employer published; never pay past its total.
             require!(*claimed <= *total, IlmError::InvalidProof);
+            // The fee is on everything claimed so far, rounded up once: the
+            // sum over leaves is exactly fee_on(claimed), within the escrow.
+            fee = sub(fee_on(*claimed, fee_bps), fee_on(before, fee_bps))?;
         }
         a.task.fees_owed = add(a.task.fees_owed, fee)?;
         pay_from_vault(

@@ -37,7 +37,13 @@ impl ClaimTask<'_> {
             IlmError::WrongVerifier
         );
         task.require_open()?;
-        task.require_before_deadline(now()?)?;
+        let now = now()?;
+        task.require_before_deadline(now)?;
+        // A lease cut short by the deadline could not be used but could be slashed.
+        require!(
+            now.saturating_add(task.lease_secs) <= task.deadline,
+            IlmError::ClaimTooLate
+        );
         require_keys_neq!(self.contributor.key(), task.employer, IlmError::SelfDealing);
         require!(
             stake.active() >= market.min_stake,
@@ -62,7 +68,7 @@ impl ClaimTask<'_> {
         claim.contributor = a.contributor.key();
         claim.status = ClaimStatus::Leased;
         claim.bond = a.task.bond;
-        claim.lease_expires_at = now.saturating_add(a.task.lease_secs).min(a.task.deadline);
+        claim.lease_expires_at = now.saturating_add(a.task.lease_secs);
         claim.bump = ctx.bumps.claim;
         emit!(TaskClaimed {
             task: claim.task,

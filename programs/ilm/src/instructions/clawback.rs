@@ -6,7 +6,8 @@ use crate::state::{Task, TaskStatus, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-/// After the deadline the employer takes back what no leaf claimed (fees owed
+/// After the deadline, and at least `MIN_CLAIM_WINDOW_SECS` after the root
+/// was published, the employer takes back what no leaf claimed (fees owed
 /// stay for the fee owner); the task stops paying leaves and can be closed.
 #[derive(Accounts)]
 pub struct Clawback<'info> {
@@ -29,7 +30,10 @@ impl Clawback<'_> {
             IlmError::WrongVerifier
         );
         self.task.require_open()?;
-        require!(now()? >= self.task.deadline, IlmError::ClawbackTooEarly);
+        require!(
+            now()? >= self.task.claim_window_end()?,
+            IlmError::ClawbackTooEarly
+        );
         Ok(())
     }
 

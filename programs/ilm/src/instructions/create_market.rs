@@ -1,7 +1,7 @@
-use crate::constants::{MARKET_SEED, STAKE_VAULT_SEED};
+use crate::constants::{DOMAIN_TAG, MARKET_SEED, STAKE_VAULT_SEED};
 use crate::error::IlmError;
 use crate::events::MarketCreated;
-use crate::instructions::shared::is_supported_mint;
+use crate::instructions::shared::{freezer_allowed, is_supported_mint};
 use crate::state::{Market, MarketParams};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -28,6 +28,7 @@ pub struct CreateMarket<'info> {
     #[account(
         mint::token_program = token_program,
         constraint = is_supported_mint(&stake_mint) @ IlmError::UnsupportedMintExtension,
+        constraint = freezer_allowed(&stake_mint, &args.params.freezable_mints) @ IlmError::FreezableMint,
     )]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
@@ -59,11 +60,20 @@ impl CreateMarket<'_> {
         market.bump = ctx.bumps.market;
         market.stake_vault_bump = ctx.bumps.stake_vault;
         market.apply(args.params);
+        let clock = Clock::get()?;
+        market.domain = solana_sha256_hasher::hashv(&[
+            DOMAIN_TAG,
+            market.key().as_ref(),
+            &clock.slot.to_le_bytes(),
+            &clock.unix_timestamp.to_le_bytes(),
+        ])
+        .to_bytes();
         emit!(MarketCreated {
             market: market.key(),
             authority: market.authority,
             stake_mint: market.stake_mint,
             fee_bps: market.fee_bps,
+            domain: market.domain,
         });
         Ok(())
     }

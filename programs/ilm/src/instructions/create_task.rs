@@ -1,7 +1,11 @@
-use crate::constants::{EMPLOYER_SEED, MAX_SPEC_URI_LEN, TASK_SEED, VAULT_SEED};
+use crate::constants::{
+    BPS_DENOMINATOR, EMPLOYER_SEED, MAX_LEASE_SECS, MAX_REVIEW_SECS, MAX_SPEC_URI_LEN,
+    MAX_TASK_SECS, MIN_REVEAL_SECS, TASK_SEED, VAULT_SEED,
+};
 use crate::error::IlmError;
 use crate::events::TaskCreated;
-use crate::instructions::shared::{is_supported_mint, now, transfer};
+use crate::instructions::shared::{freezer_allowed, is_supported_mint, now, transfer};
+use crate::math::fee_on;
 use crate::state::{Employer, Market, Qualification, Task, TaskStatus, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -47,6 +51,7 @@ pub struct CreateTask<'info> {
     #[account(
         mint::token_program = token_program,
         constraint = is_supported_mint(&mint) @ IlmError::UnsupportedMintExtension,
+        constraint = freezer_allowed(&mint, &market.freezable_mints) @ IlmError::FreezableMint,
     )]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(
@@ -70,14 +75,32 @@ impl CreateTask<'_> {
         self.market.require_active()?;
         let verifier_ok = match args.verifier {
             Verifier::Review => true,
-            Verifier::Preimage { answer_hash } => answer_hash != [0; 32],
+            Verifier::Preimage {
+                answer_hash,
+                salt_hash,
+                salt,
+                opened_at,
+            } => {
+                answer_hash != [0; 32]
+                    && salt_hash != [0; 32]
+                    && salt == [0; 32]
+                    && opened_at == 0
+                    && args.review_secs >= MIN_REVEAL_SECS
+            }
             Verifier::Attested => self.market.attester_threshold > 0,
             Verifier::Merkle {
                 root,
                 leaf_count,
                 total,
                 claimed,
-            } => root == [0; 32] && leaf_count == 0 && total == 0 && claimed == 0,
+                published_at,
+            } => {
+                root == [0; 32]
+                    && leaf_count == 0
+                    && total == 0
+                    && claimed == 0
+                    && published_at == 0
+            }
         };
         require!(verifier_ok, IlmError::InvalidVerifier);
         require!(
@@ -88,11 +111,25 @@ impl CreateTask<'_> {
             args.reward > 0 && args.max_completions > 0,
             IlmError::ZeroAmount
         );
-        require!(args.deadline > now()?, IlmError::DeadlineInPast);
+        // A free lease would let throw-away keys hold every slot at no cost.
+        let leased = !matches!(args.verifier, Verifier::Merkle { .. });
+        require!(!leased || args.bond > 0, IlmError::ZeroBond);
+        let now = now()?;
+        require!(args.deadline > now, IlmError::DeadlineInPast);
         require!(args.lease_secs > 0, IlmError::ZeroLease);
         require!(args.review_secs >= 0, IlmError::NegativeDuration);
         require!(
-            args.qualification.max_reject_bps <= crate::constants::BPS_DENOMINATOR,
+            args.deadline <= now.saturating_add(MAX_TASK_SECS)
+                && args.lease_secs <= MAX_LEASE_SECS
+                && args.review_secs <= MAX_REVIEW_SECS,
+            IlmError::DurationOutOfRange
+        );
+        require!(
+            !leased || now + args.lease_secs <= args.deadline,
+            IlmError::LeaseLongerThanTask
+        );
+        require!(
+            args.qualification.max_reject_bps <= BPS_DENOMINATOR,
             IlmError::BpsTooHigh
         );
         require!(
@@ -119,7 +156,7 @@ impl CreateTask<'_> {
         task.mint = a.mint.key();
         task.vault = a.vault.key();
         task.reward = args.reward;
-        task.fee = Task::fee_for(args.reward, a.market.fee_bps);
+        task.fee = fee_on(args.reward, a.market.fee_bps);
         task.fee_bps = a.market.fee_bps;
         task.max_completions = args.max_completions;
         task.completions = 0;
@@ -133,6 +170,10 @@ impl CreateTask<'_> {
         task.spec_hash = args.spec_hash;
         task.spec_uri = args.spec_uri;
         task.verifier = args.verifier;
+        if args.verifier == Verifier::Attested {
+            task.attesters = a.market.attesters.clone();
+            task.attester_threshold = a.market.attester_threshold;
+        }
         task.fees_owed = 0;
         task.status = TaskStatus::Open;
         task.bump = ctx.bumps.task;

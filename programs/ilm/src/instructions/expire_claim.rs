@@ -1,20 +1,28 @@
 use crate::error::IlmError;
 use crate::events::ClaimExpired;
-use crate::instructions::shared::{now, transfer};
+use crate::instructions::shared::{is_frozen, now, transfer};
 use crate::math::bps_of;
-use crate::state::{Claim, ClaimStatus, Employer, Market, Stake, Task};
+use crate::state::{Claim, ClaimStatus, Employer, Market, Stake, Task, Verifier};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 /// Anyone may expire a lease that ran out without a submission: `slash_bps`
 /// of the bond compensates the employer for the blocked slot, the rest of the
-/// bond is unlocked, and the slot is free again.
+/// bond is unlocked, and the slot is free again. A Preimage commitment
+/// expires only when the reveal window closed without a right answer (if the
+/// employer never opened reveals, `settle_work` pays it instead), and ends
+/// like a rejection: never slashed, since the employer who set the answer
+/// must not profit from answers failing it. Nothing is slashed while the
+/// task vault or the stake vault is frozen: a payout the contributor could
+/// not receive must not cost its bond.
 #[derive(Accounts)]
 pub struct ExpireClaim<'info> {
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut)]
+    #[account(mut, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
+    /// CHECK: the task's vault (`has_one = vault`); only its frozen flag is read.
+    pub vault: UncheckedAccount<'info>,
     #[account(mut, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
     #[account(
@@ -44,24 +52,39 @@ pub struct ExpireClaim<'info> {
 
 impl ExpireClaim<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(
-            matches!(
-                self.claim.status,
-                ClaimStatus::Leased | ClaimStatus::Committed
-            ),
-            IlmError::InvalidClaimState
-        );
-        require!(
-            now()? >= self.claim.lease_expires_at,
-            IlmError::LeaseNotExpired
-        );
+        let now = now()?;
+        match self.claim.status {
+            ClaimStatus::Leased => {
+                require!(
+                    now >= self.claim.lease_expires_at,
+                    IlmError::LeaseNotExpired
+                );
+            }
+            ClaimStatus::Committed => {
+                let Verifier::Preimage { opened_at, .. } = self.task.verifier else {
+                    return err!(IlmError::InvalidClaimState);
+                };
+                require!(opened_at > 0, IlmError::RevealsNotOpen);
+                require!(
+                    now >= opened_at.saturating_add(self.task.review_secs),
+                    IlmError::LeaseNotExpired
+                );
+            }
+            _ => return err!(IlmError::InvalidClaimState),
+        }
         Ok(())
     }
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
         let bond = a.claim.bond;
-        let slashed = bps_of(bond, a.task.slash_bps);
+        let frozen = is_frozen(&a.vault) || is_frozen(&a.stake_vault.to_account_info());
+        let committed = a.claim.status == ClaimStatus::Committed;
+        let slashed = if frozen || committed {
+            0
+        } else {
+            bps_of(bond, a.task.slash_bps)
+        };
         let market_info = a.market.to_account_info();
         a.market.with_signer(|seeds| {
             transfer(
@@ -76,13 +99,20 @@ impl ExpireClaim<'_> {
         })?;
         a.stake.slash(bond, slashed)?;
         a.task.release_slot()?;
-        // An Attested claim that was paid simply reached the end of its lease:
-        // not a failure on anyone's record.
-        if a.claim.paid_units == 0 {
-            a.stake.expired = a.stake.expired.saturating_add(1);
-            a.employer_record.leases_expired = a.employer_record.leases_expired.saturating_add(1);
+        if committed {
+            a.stake.rejected = a.stake.rejected.saturating_add(1);
+            a.employer_record.rejected = a.employer_record.rejected.saturating_add(1);
+            a.claim.status = ClaimStatus::Rejected;
+        } else {
+            // An Attested claim that was paid simply reached the end of its
+            // lease, and a frozen vault is nobody's failure: not on anyone's record.
+            if a.claim.paid_units == 0 && !frozen {
+                a.stake.expired = a.stake.expired.saturating_add(1);
+                a.employer_record.leases_expired =
+                    a.employer_record.leases_expired.saturating_add(1);
+            }
+            a.claim.status = ClaimStatus::Expired;
         }
-        a.claim.status = ClaimStatus::Expired;
         emit!(ClaimExpired {
             task: a.task.key(),
             contributor: a.claim.contributor,

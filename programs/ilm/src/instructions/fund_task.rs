@@ -1,6 +1,6 @@
 use crate::error::IlmError;
 use crate::events::TaskFunded;
-use crate::instructions::shared::{now, transfer};
+use crate::instructions::shared::{freezer_allowed, is_supported_mint, now, transfer};
 use crate::state::{Market, Task};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -12,7 +12,13 @@ pub struct FundTask<'info> {
     pub market: Box<Account<'info, Market>>,
     #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mint::token_program = token_program)]
+    /// Checked again (not only at `create_task`): a closable mint could
+    /// have been closed and re-created with other extensions.
+    #[account(
+        mint::token_program = token_program,
+        constraint = is_supported_mint(&mint) @ IlmError::UnsupportedMintExtension,
+        constraint = freezer_allowed(&mint, &market.freezable_mints) @ IlmError::FreezableMint,
+    )]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,

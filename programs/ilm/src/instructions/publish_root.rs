@@ -1,12 +1,13 @@
 use crate::error::IlmError;
 use crate::events::RootPublished;
 use crate::instructions::shared::now;
-use crate::math::{add, bps_of};
+use crate::math::{add, fee_on};
 use crate::state::{Task, Verifier};
 use anchor_lang::prelude::*;
 
 /// The employer commits the Merkle root of an epoch's payouts. The escrow must
-/// cover `total` plus its fee, so every leaf can always be paid.
+/// cover `total` plus its fee, so every leaf can always be paid, and the
+/// recipients keep at least `MIN_CLAIM_WINDOW_SECS` to claim from now on.
 #[derive(Accounts)]
 pub struct PublishRoot<'info> {
     pub employer: Signer<'info>,
@@ -27,7 +28,7 @@ impl PublishRoot<'_> {
             *root != [0; 32] && leaf_count > 0 && total > 0,
             IlmError::ZeroAmount
         );
-        let needed = add(total, bps_of(total, task.fee_bps))?;
+        let needed = add(total, fee_on(total, task.fee_bps))?;
         require!(
             needed <= task.escrow_for(task.max_completions)?,
             IlmError::MerkleTotalTooLarge
@@ -42,6 +43,7 @@ impl PublishRoot<'_> {
             leaf_count,
             total,
             claimed: 0,
+            published_at: now()?,
         };
         emit!(RootPublished {
             task: task.key(),

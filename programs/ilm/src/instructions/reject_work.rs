@@ -1,5 +1,6 @@
 use crate::error::IlmError;
 use crate::events::WorkRejected;
+use crate::instructions::shared::now;
 use crate::state::{Claim, ClaimStatus, Employer, Stake, Task};
 use anchor_lang::prelude::*;
 
@@ -26,8 +27,15 @@ pub struct RejectWork<'info> {
 }
 
 impl RejectWork<'_> {
+    /// Only inside the review window: after it the contributor is owed the
+    /// payment `settle_work` makes, and a late reject would front-run it.
     pub fn validate(&self) -> Result<()> {
-        self.claim.require_submitted()
+        self.claim.require_submitted()?;
+        require!(
+            now()? < self.claim.review_ends(&self.task)?,
+            IlmError::ReviewWindowClosed
+        );
+        Ok(())
     }
 
     pub fn handler(ctx: Context<Self>, reason_hash: [u8; 32]) -> Result<()> {

@@ -15,12 +15,12 @@ impl RequestUnstake<'_> {
     pub fn handler(ctx: Context<Self>, amount: u64) -> Result<()> {
         let now = now()?;
         let stake = &mut ctx.accounts.stake;
-        stake.request_unstake(amount, now)?;
+        stake.request_unstake(amount, now, ctx.accounts.market.unstake_cooldown_secs)?;
         emit!(UnstakeRequested {
             market: stake.market,
             contributor: stake.contributor,
             amount,
-            available_at: now.saturating_add(ctx.accounts.market.unstake_cooldown_secs),
+            available_at: stake.unstake_ready_at,
         });
         Ok(())
     }

@@ -6,8 +6,8 @@ use crate::verify::answer::{answer_hash, commitment};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
-/// Reveals a committed answer; if it is the task's known answer the
-/// contributor is paid in the same instruction.
+/// Reveals a committed answer once the employer opened reveals; if it is the
+/// task's known answer the contributor is paid in the same instruction.
 #[derive(Accounts)]
 pub struct RevealAnswer<'info> {
     pub contributor: Signer<'info>,
@@ -36,9 +36,13 @@ pub struct RevealAnswer<'info> {
 
 impl RevealAnswer<'_> {
     pub fn validate(&self, answer: &[u8], salt: &[u8; 32]) -> Result<()> {
+        let task = &self.task;
         let Verifier::Preimage {
             answer_hash: expected,
-        } = self.task.verifier
+            salt: employer_salt,
+            opened_at,
+            ..
+        } = task.verifier
         else {
             return err!(IlmError::WrongVerifier);
         };
@@ -47,17 +51,21 @@ impl RevealAnswer<'_> {
             claim.status == ClaimStatus::Committed,
             IlmError::InvalidClaimState
         );
+        require!(opened_at > 0, IlmError::RevealsNotOpen);
         let clock = Clock::get()?;
-        claim.require_working(clock.unix_timestamp)?;
+        require!(
+            clock.unix_timestamp < opened_at.saturating_add(task.review_secs),
+            IlmError::RevealWindowClosed
+        );
         require!(clock.slot > claim.committed_slot, IlmError::RevealTooEarly);
         require!(answer.len() <= MAX_ANSWER_LEN, IlmError::AnswerTooLong);
-        let task = self.task.key();
+        let key = task.key();
         require!(
-            commitment(&task, &claim.contributor, answer, salt) == claim.commitment,
+            commitment(&key, &claim.contributor, answer, salt) == claim.commitment,
             IlmError::WrongCommitment
         );
         require!(
-            answer_hash(&task, answer) == expected,
+            answer_hash(&key, &employer_salt, answer) == expected,
             IlmError::WrongAnswer
         );
         Ok(())

@@ -1,18 +1,28 @@
 use crate::error::IlmError;
 use crate::instructions::pay_work::PayWork;
 use crate::instructions::shared::now;
+use crate::state::{ClaimStatus, Verifier};
 use anchor_lang::prelude::*;
 
-/// Anyone pays a submission the employer left undecided for `review_secs`.
+/// Anyone pays a submission the employer left undecided for `review_secs`,
+/// or a Preimage commitment whose employer never opened reveals by
+/// `deadline + review_secs`: the employer's silence costs the employer.
 impl PayWork<'_> {
     pub fn validate_settle(&self) -> Result<()> {
+        let now = now()?;
+        if self.claim.status == ClaimStatus::Committed {
+            let Verifier::Preimage { opened_at, .. } = self.task.verifier else {
+                return err!(IlmError::InvalidClaimState);
+            };
+            require!(opened_at == 0, IlmError::InvalidClaimState);
+            require!(now >= self.task.finished_at()?, IlmError::ReviewWindowOpen);
+            return Ok(());
+        }
         self.claim.require_submitted()?;
-        let review_ends = self
-            .claim
-            .submitted_at
-            .checked_add(self.task.review_secs)
-            .ok_or_else(|| error!(IlmError::MathOverflow))?;
-        require!(now()? >= review_ends, IlmError::ReviewWindowOpen);
+        require!(
+            now >= self.claim.review_ends(&self.task)?,
+            IlmError::ReviewWindowOpen
+        );
         Ok(())
     }
 

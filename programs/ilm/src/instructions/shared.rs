@@ -48,8 +48,10 @@ pub fn pay_from_vault<'info>(
     task.with_signer(|seeds| transfer(token_program, vault, mint, to, authority, seeds, amount))
 }
 
-/// False for Token-2022 mints whose extensions could take escrowed money
-/// away. Used as an account constraint so it runs before any vault is created.
+/// False for Token-2022 mints with an extension off ilm's allow-list (see
+/// [`check_mint_extensions`]). Used as an account constraint so it runs
+/// before any vault is created, and again where the mint comes back
+/// (`stake`, `fund_task`): a closable mint can be re-created.
 pub fn is_supported_mint(mint: &InterfaceAccount<Mint>) -> bool {
     let info = mint.to_account_info();
     let supported = match info.try_borrow_data() {
@@ -57,6 +59,24 @@ pub fn is_supported_mint(mint: &InterfaceAccount<Mint>) -> bool {
         Err(_) => false,
     };
     supported
+}
+
+/// False when `mint` has a freeze authority that `freezable_mints` (the
+/// market's allow-list) does not name: whoever can freeze the vault can stop
+/// payouts, so only mints the market authority vouches for may have one.
+pub fn freezer_allowed(mint: &InterfaceAccount<Mint>, freezable_mints: &[Pubkey]) -> bool {
+    mint.freeze_authority.is_none() || freezable_mints.contains(&mint.key())
+}
+
+/// True when the token account's data says it is frozen (the state byte of
+/// the base layout, shared by Token and Token-2022). Unreadable data is not
+/// frozen: the transfer that follows fails on it anyway.
+pub fn is_frozen(token_account: &AccountInfo) -> bool {
+    const STATE_OFFSET: usize = 108;
+    const FROZEN: u8 = 2;
+    token_account
+        .try_borrow_data()
+        .is_ok_and(|d| d.get(STATE_OFFSET) == Some(&FROZEN))
 }
 
 /// Current unix time from the Clock sysvar.
@@ -123,13 +143,13 @@ impl Payout<'_, '_> {
             self.to.to_account_info(),
             amount,
         )?;
-        self.task.complete_units(units)?;
+        let fee = self.task.complete_units(units, amount)?;
         emit!(WorkPaid {
             task: self.task.key(),
             contributor: self.claim.contributor,
             units,
             amount,
-            fee: mul(self.task.fee, u64::from(units))?,
+            fee,
         });
         Ok(amount)
     }

@@ -1,6 +1,7 @@
 use crate::constants::STAKE_SEED;
+use crate::error::IlmError;
 use crate::events::Staked;
-use crate::instructions::shared::transfer;
+use crate::instructions::shared::{freezer_allowed, is_supported_mint, transfer};
 use crate::state::{Market, Stake};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
@@ -19,7 +20,14 @@ pub struct StakeTokens<'info> {
         bump,
     )]
     pub stake: Box<Account<'info, Stake>>,
-    #[account(address = market.stake_mint, mint::token_program = token_program)]
+    /// Checked again (not only at `create_market`): a closable mint could
+    /// have been closed and re-created with other extensions.
+    #[account(
+        address = market.stake_mint,
+        mint::token_program = token_program,
+        constraint = is_supported_mint(&stake_mint) @ IlmError::UnsupportedMintExtension,
+        constraint = freezer_allowed(&stake_mint, &market.freezable_mints) @ IlmError::FreezableMint,
+    )]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,

@@ -15,10 +15,11 @@ pub struct SubmitAttestedArgs {
     pub expires_at: i64,
 }
 
-/// Pays DePIN work measured by the market's attesters: the ed25519 precompile
-/// instruction right before this one carries m-of-n signatures over the
-/// attestation message; the claim is paid for the units above what it was
-/// already paid, capped by the funded units. Anyone may send it.
+/// Pays DePIN work measured by the task's attesters (the market's set when
+/// the task was created): the ed25519 precompile instruction right before
+/// this one carries m-of-n signatures over the attestation message; the claim
+/// is paid for the units above what it was already paid, capped by the funded
+/// units. Anyone may send it.
 #[derive(Accounts)]
 pub struct SubmitAttested<'info> {
     #[account(address = task.market)]
@@ -69,6 +70,7 @@ impl SubmitAttested<'_> {
         let message = attestation_message(
             &crate::ID,
             &self.market.key(),
+            &self.market.domain,
             &self.task.key(),
             &self.claim.contributor,
             args.cumulative_units,
@@ -85,9 +87,9 @@ impl SubmitAttested<'_> {
             IlmError::MissingAttestation
         );
         let signers = signers_of(&precompile.data, &message)?;
-        let attesters = count_attesters(&signers, &self.market.attesters)?;
+        let attesters = count_attesters(&signers, &self.task.attesters)?;
         require!(
-            attesters >= usize::from(self.market.attester_threshold),
+            attesters >= usize::from(self.task.attester_threshold),
             IlmError::AttestationThresholdNotMet
         );
         Ok(())

@@ -3,8 +3,9 @@ use crate::state::{Market, MarketParams};
 use anchor_lang::prelude::*;
 
 /// Replaces every parameter; clients read the market and change what they need.
-/// Fee and slash changes apply to tasks created afterwards: each task keeps
-/// the terms its contributors accepted.
+/// Fee, slash and attester changes apply to tasks created afterwards (each
+/// task keeps the terms its contributors and employer accepted), and a
+/// cooldown change to unstake requests made afterwards.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct UpdateMarketArgs {
     pub params: MarketParams,

@@ -23,7 +23,7 @@ pub struct WithdrawStake<'info> {
 impl WithdrawStake<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        let amount = a.stake.withdraw(now()?, a.market.unstake_cooldown_secs)?;
+        let amount = a.stake.withdraw(now()?)?;
         let market_info = a.market.to_account_info();
         a.market.with_signer(|seeds| {
             transfer(

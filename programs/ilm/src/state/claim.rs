@@ -11,7 +11,8 @@ pub enum ClaimStatus {
     Submitted,
     Paid,
     Rejected,
-    /// Lease ran out without a submission; bond slashed.
+    /// Lease ran out without a submission (slash_bps of the bond slashed,
+    /// unless a vault was frozen or the claim was an Attested one already paid).
     Expired,
     /// Given back by the contributor before expiry.
     Abandoned,
@@ -51,6 +52,13 @@ impl Claim {
         );
         require!(now < self.lease_expires_at, IlmError::LeaseExpired);
         Ok(())
+    }
+
+    /// When the employer's review of this submission ends.
+    pub fn review_ends(&self, task: &crate::state::Task) -> Result<i64> {
+        self.submitted_at
+            .checked_add(task.review_secs)
+            .ok_or_else(|| error!(IlmError::MathOverflow))
     }
 
     pub fn require_submitted(&self) -> Result<()> {

@@ -1,4 +1,6 @@
-use crate::constants::{BPS_DENOMINATOR, MAX_ATTESTERS, MAX_FEE_BPS};
+use crate::constants::{
+    BPS_DENOMINATOR, MAX_ATTESTERS, MAX_COOLDOWN_SECS, MAX_FEE_BPS, MAX_FREEZABLE_MINTS,
+};
 use crate::error::IlmError;
 use anchor_lang::prelude::*;
 
@@ -17,7 +19,8 @@ pub struct Market {
     pub stake_vault: Pubkey,
     /// Stake a contributor must hold (not counting pending unstakes) to claim work.
     pub min_stake: u64,
-    /// Wait between `request_unstake` and `withdraw_stake`.
+    /// Wait between `request_unstake` and `withdraw_stake` (a request keeps
+    /// the cooldown it was made under), at most 30 days.
     pub unstake_cooldown_secs: i64,
     /// Share of a bond paid to the employer when a lease expires (copied into each task).
     pub slash_bps: u16,
@@ -25,11 +28,19 @@ pub struct Market {
     pub fee_bps: u16,
     /// Wallet whose token accounts receive collected fees.
     pub fee_owner: Pubkey,
-    /// ed25519 keys whose signatures attest DePIN work (Attested verifier).
+    /// ed25519 keys whose signatures attest DePIN work (Attested verifier);
+    /// each Attested task keeps the set it was created under.
     #[max_len(MAX_ATTESTERS)]
     pub attesters: Vec<Pubkey>,
     /// Signatures from distinct attesters needed for one attestation.
     pub attester_threshold: u8,
+    /// Mints with a freeze authority this market accepts (stake or reward):
+    /// the authority vouches that their freezer will not block payouts.
+    #[max_len(MAX_FREEZABLE_MINTS)]
+    pub freezable_mints: Vec<Pubkey>,
+    /// Differs per deployment (hash of the market, slot and time at
+    /// creation); attestations sign it, so none replays on another cluster.
+    pub domain: [u8; 32],
     /// A paused market refuses new stakes, tasks and claims, never payouts or withdrawals.
     pub paused: bool,
     /// Canonical bump of this PDA.
@@ -48,6 +59,7 @@ pub struct MarketParams {
     pub fee_owner: Pubkey,
     pub attesters: Vec<Pubkey>,
     pub attester_threshold: u8,
+    pub freezable_mints: Vec<Pubkey>,
 }
 
 impl MarketParams {
@@ -56,6 +68,14 @@ impl MarketParams {
         require!(self.fee_bps <= MAX_FEE_BPS, IlmError::FeeTooHigh);
         require!(self.slash_bps <= BPS_DENOMINATOR, IlmError::BpsTooHigh);
         require!(self.unstake_cooldown_secs >= 0, IlmError::NegativeDuration);
+        require!(
+            self.unstake_cooldown_secs <= MAX_COOLDOWN_SECS,
+            IlmError::DurationOutOfRange
+        );
+        require!(
+            self.freezable_mints.len() <= MAX_FREEZABLE_MINTS,
+            IlmError::TooManyFreezableMints
+        );
         validate_attesters(&self.attesters, self.attester_threshold)
     }
 }
@@ -86,6 +106,7 @@ impl Market {
         self.fee_owner = p.fee_owner;
         self.attesters = p.attesters;
         self.attester_threshold = p.attester_threshold;
+        self.freezable_mints = p.freezable_mints;
     }
 
     /// Refuses new work while paused.

@@ -19,8 +19,9 @@ pub struct Stake {
     pub locked: u64,
     /// Requested for withdrawal; no longer usable as a bond.
     pub unstake_pending: u64,
-    /// When the pending request was made (cooldown starts here).
-    pub unstake_requested_at: i64,
+    /// When the pending request may be withdrawn: the request time plus the
+    /// market's cooldown at that time (a later change never moves it).
+    pub unstake_ready_at: i64,
     /// Work paid (approved, settled or verified).
     pub completed: u32,
     /// Work rejected by an employer.
@@ -57,8 +58,9 @@ impl Stake {
         Ok(())
     }
 
-    /// Reserves `amount` of free stake for withdrawal, replacing any earlier request.
-    pub fn request_unstake(&mut self, amount: u64, now: i64) -> Result<()> {
+    /// Reserves `amount` of free stake for withdrawal after `cooldown_secs`,
+    /// replacing any earlier request.
+    pub fn request_unstake(&mut self, amount: u64, now: i64, cooldown_secs: i64) -> Result<()> {
         require!(amount > 0, IlmError::ZeroAmount);
         let free_without_request = self.amount.saturating_sub(self.locked);
         require!(
@@ -66,19 +68,17 @@ impl Stake {
             IlmError::InsufficientFreeStake
         );
         self.unstake_pending = amount;
-        self.unstake_requested_at = now;
+        self.unstake_ready_at = now
+            .checked_add(cooldown_secs)
+            .ok_or_else(|| error!(IlmError::MathOverflow))?;
         Ok(())
     }
 
-    /// Releases the pending request after the cooldown; returns the amount to pay out.
-    pub fn withdraw(&mut self, now: i64, cooldown_secs: i64) -> Result<u64> {
+    /// Releases the pending request after its cooldown; returns the amount to pay out.
+    pub fn withdraw(&mut self, now: i64) -> Result<u64> {
         let amount = self.unstake_pending;
         require!(amount > 0, IlmError::NoUnstakeRequest);
-        let ready_at = self
-            .unstake_requested_at
-            .checked_add(cooldown_secs)
-            .ok_or_else(|| error!(IlmError::MathOverflow))?;
-        require!(now >= ready_at, IlmError::CooldownActive);
+        require!(now >= self.unstake_ready_at, IlmError::CooldownActive);
         self.amount = sub(self.amount, amount)?;
         self.unstake_pending = 0;
         Ok(amount)
@@ -135,7 +135,7 @@ mod tests {
             amount,
             locked: 0,
             unstake_pending: 0,
-            unstake_requested_at: 0,
+            unstake_ready_at: 0,
             completed: 0,
             rejected: 0,
             expired: 0,
@@ -166,8 +166,8 @@ mod tests {
                     1 => s.lock(v).map(|_| bonds.push(v)),
                     2 => match bonds.pop() { Some(b) => s.unlock(b), None => Ok(()) },
                     3 => match bonds.pop() { Some(b) => s.slash(b, b / 2), None => Ok(()) },
-                    4 => s.request_unstake(v, 0),
-                    _ => s.withdraw(0, 0).map(|_| ()),
+                    4 => s.request_unstake(v, 0, 0),
+                    _ => s.withdraw(0).map(|_| ()),
                 };
                 prop_assert!(s.locked + s.unstake_pending <= s.amount);
                 prop_assert_eq!(s.locked, bonds.iter().sum::<u64>());

@@ -1,16 +1,27 @@
+use crate::constants::{MAX_ATTESTERS, MAX_SPEC_URI_LEN, MIN_CLAIM_WINDOW_SECS};
 use crate::error::IlmError;
-use crate::math::{add, bps_of, mul, sub};
+use crate::math::{add, fee_on, mul, sub};
 use anchor_lang::prelude::*;
-
-use crate::constants::MAX_SPEC_URI_LEN;
 
 /// How a task's work is proven.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum Verifier {
     /// Human judgment: the employer approves or rejects; silence past `review_secs` pays.
     Review,
-    /// Known answer: `answer_hash = sha256(tag || task || answer)`, commit-reveal.
-    Preimage { answer_hash: [u8; 32] },
+    /// Known answer, two phases: contributors commit until the deadline;
+    /// the employer then publishes `salt` (`open_reveals`) and reveals are
+    /// paid for `review_secs` after that. If the employer stays silent until
+    /// `deadline + review_secs`, every committed claim is paid (`settle_work`).
+    Preimage {
+        /// `sha256(ANSWER_TAG || task || salt || answer)`: unguessable before the salt is out.
+        answer_hash: [u8; 32],
+        /// `sha256(SALT_TAG || task || salt)`: `open_reveals` must match it.
+        salt_hash: [u8; 32],
+        /// The employer's secret once published (zero before).
+        salt: [u8; 32],
+        /// When `open_reveals` ran (0 before): reveals until `opened_at + review_secs`.
+        opened_at: i64,
+    },
     /// m-of-n ed25519 attestations of cumulative units; `reward` is per unit
     /// and `max_completions` the funded number of units.
     Attested,
@@ -22,6 +33,9 @@ pub enum Verifier {
         leaf_count: u32,
         total: u64,
         claimed: u64,
+        /// When the root was published: recipients keep at least
+        /// `MIN_CLAIM_WINDOW_SECS` after it, whatever the deadline.
+        published_at: i64,
     },
 }
 
@@ -46,8 +60,11 @@ pub enum TaskStatus {
 ///
 /// Escrow invariant (while the task exists):
 /// `vault >= unit_cost * (max_completions - completions) + fees_owed`, where
-/// `unit_cost = reward + fee`. Every live claim (`active`) is covered by one
-/// unit, so the employer can never withdraw money owed for work in progress.
+/// `unit_cost = reward + fee`. A live claim is covered by one unit, a live
+/// Attested claim by every funded unit (see [`Task::reserved_units`]), so the
+/// employer can never withdraw money owed for work in progress. A Merkle
+/// task's slots are its budget instead: after `publish_root`,
+/// `vault >= (total - claimed) + fee_on(total) - fee_on(claimed) + fees_owed`.
 #[account]
 #[derive(InitSpace)]
 pub struct Task {
@@ -60,15 +77,16 @@ pub struct Task {
     pub vault: Pubkey,
     /// Paid per completion.
     pub reward: u64,
-    /// Protocol fee per completion (from the market's fee_bps at creation).
+    /// Protocol fee escrowed per completion: `fee_on(reward, fee_bps)`,
+    /// rounded up. A payout accrues `fee_on(amount paid)`, never more.
     pub fee: u64,
-    /// The market's fee_bps at creation (Merkle payouts accrue it per leaf).
+    /// The market's fee_bps at creation.
     pub fee_bps: u16,
     /// Completion slots funded so far.
     pub max_completions: u32,
     /// Slots paid.
     pub completions: u32,
-    /// Slots held by live claims (leased or submitted).
+    /// Slots held by live claims (leased, committed or submitted).
     pub active: u32,
     /// No new claims at or after this time; leases never run past it.
     pub deadline: i64,
@@ -86,6 +104,12 @@ pub struct Task {
     #[max_len(MAX_SPEC_URI_LEN)]
     pub spec_uri: String,
     pub verifier: Verifier,
+    /// Attested: the market's attester set when the task was created; only
+    /// these keys can pay it, whatever the market changes later.
+    #[max_len(MAX_ATTESTERS)]
+    pub attesters: Vec<Pubkey>,
+    /// Attested: signatures needed, pinned with the set.
+    pub attester_threshold: u8,
     /// Fees earned on payouts, waiting in the vault for `collect_fees`.
     pub fees_owed: u64,
     pub status: TaskStatus,
@@ -102,11 +126,6 @@ impl Task {
     /// Escrow needed for `completions` more slots.
     pub fn escrow_for(&self, completions: u32) -> Result<u64> {
         mul(self.unit_cost()?, u64::from(completions))
-    }
-
-    /// Fee for a reward at `fee_bps`.
-    pub fn fee_for(reward: u64, fee_bps: u16) -> u64 {
-        bps_of(reward, fee_bps)
     }
 
     /// Refuses actions on a cancelled task.
@@ -137,20 +156,17 @@ impl Task {
         Ok(())
     }
 
-    /// Turns a live slot into a paid completion; the fee stays in the vault as owed.
-    pub fn complete_slot(&mut self) -> Result<()> {
-        self.release_slot()?;
-        self.complete_units(1)
-    }
-
-    /// Records `units` paid completions and their fees.
-    pub fn complete_units(&mut self, units: u32) -> Result<()> {
+    /// Records `units` paid completions and the fee on the `amount` they
+    /// paid (at most `fee` per unit, so the escrow always covers it);
+    /// returns that fee, which stays in the vault as owed.
+    pub fn complete_units(&mut self, units: u32, amount: u64) -> Result<u64> {
         self.completions = self
             .completions
             .checked_add(units)
             .ok_or_else(|| error!(IlmError::MathOverflow))?;
-        self.fees_owed = add(self.fees_owed, mul(self.fee, u64::from(units))?)?;
-        Ok(())
+        let fee = fee_on(amount, self.fee_bps);
+        self.fees_owed = add(self.fees_owed, fee)?;
+        Ok(fee)
     }
 
     /// Completion slots neither paid nor held by a live claim.
@@ -169,29 +185,207 @@ impl Task {
         Ok(())
     }
 
-    /// Cancels the task: unfunded the free slots and returns what the
-    /// employer may take back from a vault holding `vault_balance`: everything
-    /// but the units of live claims and the fees owed.
+    /// Units live claims may still be paid. A Review or Preimage claim earns
+    /// one unit; a live Attested claim may be paid any funded unit (its work
+    /// is measured after the fact), so while one lives every unit stays.
+    pub fn reserved_units(&self) -> u32 {
+        match self.verifier {
+            Verifier::Attested if self.active > 0 => {
+                self.max_completions.saturating_sub(self.completions)
+            }
+            _ => self.active,
+        }
+    }
+
+    /// Cancels the task: stops new claims, unfunds the units no live claim
+    /// can earn and returns what the employer may take back from a vault
+    /// holding `vault_balance`: everything but those units and the fees owed.
+    /// What an Attested claim did not earn comes back at `close_task`.
     pub fn cancel(&mut self, vault_balance: u64) -> Result<u64> {
         self.require_open()?;
         self.status = TaskStatus::Cancelled;
-        self.max_completions = self.completions + self.active;
-        let owed = add(self.escrow_for(self.active)?, self.fees_owed)?;
+        let reserved = self.reserved_units();
+        self.max_completions = self
+            .completions
+            .checked_add(reserved)
+            .ok_or_else(|| error!(IlmError::MathOverflow))?;
+        let owed = add(self.escrow_for(reserved)?, self.fees_owed)?;
         sub(vault_balance, owed)
     }
 
-    /// A task can be closed once no claim is live and either it was cancelled
-    /// or every submission's review window has passed.
-    pub fn require_closable(&self, now: i64) -> Result<()> {
-        require!(self.active == 0, IlmError::LiveClaims);
-        let finished_at = self
+    /// Until when money may still be owed to someone: the deadline plus the
+    /// review (or reveal) window, and for a published Merkle root at least
+    /// `MIN_CLAIM_WINDOW_SECS` after it was published.
+    pub fn finished_at(&self) -> Result<i64> {
+        let reviewed = self
             .deadline
             .checked_add(self.review_secs)
             .ok_or_else(|| error!(IlmError::MathOverflow))?;
-        require!(
-            self.status == TaskStatus::Cancelled || now >= finished_at,
-            IlmError::TaskNotFinished
-        );
+        Ok(reviewed.max(self.claim_window_end()?))
+    }
+
+    /// When a published Merkle root's payouts may end: the deadline, but
+    /// never less than `MIN_CLAIM_WINDOW_SECS` after publication.
+    pub fn claim_window_end(&self) -> Result<i64> {
+        let published_at = match self.verifier {
+            Verifier::Merkle { published_at, .. } if published_at > 0 => published_at,
+            _ => return Ok(self.deadline),
+        };
+        let window = published_at
+            .checked_add(MIN_CLAIM_WINDOW_SECS)
+            .ok_or_else(|| error!(IlmError::MathOverflow))?;
+        Ok(window.max(self.deadline))
+    }
+
+    /// A task can be closed once no claim is live and either it was cancelled
+    /// or nothing can be owed any more ([`Task::finished_at`]).
+    pub fn require_closable(&self, now: i64) -> Result<()> {
+        require!(self.active == 0, IlmError::LiveClaims);
+        if self.status == TaskStatus::Cancelled {
+            return Ok(());
+        }
+        require!(now >= self.finished_at()?, IlmError::TaskNotFinished);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn task(verifier: Verifier, reward: u64, fee_bps: u16, slots: u32) -> Task {
+        Task {
+            market: Pubkey::default(),
+            employer: Pubkey::default(),
+            task_id: 0,
+            mint: Pubkey::default(),
+            vault: Pubkey::default(),
+            reward,
+            fee: fee_on(reward, fee_bps),
+            fee_bps,
+            max_completions: slots,
+            completions: 0,
+            active: 0,
+            deadline: 1,
+            lease_secs: 1,
+            bond: 1,
+            review_secs: 0,
+            slash_bps: 0,
+            qualification: Qualification::default(),
+            spec_hash: [0; 32],
+            spec_uri: String::new(),
+            verifier,
+            attesters: Vec::new(),
+            attester_threshold: 0,
+            fees_owed: 0,
+            status: TaskStatus::Open,
+            bump: 0,
+            vault_bump: 0,
+        }
+    }
+
+    /// One step of the escrow model; what the instructions do to a task.
+    #[derive(Clone, Debug)]
+    enum Op {
+        Claim,
+        /// Review / Preimage: a live claim is paid its one unit.
+        PayOne,
+        /// Attested: a live claim is paid `n` more units (capped like `submit_attested`).
+        PayUnits(u32),
+        /// Reject, abandon or expire: a live claim ends unpaid.
+        Release,
+        Fund(u32),
+        Cancel,
+        CollectFees,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => Just(Op::Claim),
+            2 => Just(Op::PayOne),
+            2 => (1u32..40).prop_map(Op::PayUnits),
+            1 => Just(Op::Release),
+            1 => (1u32..5).prop_map(Op::Fund),
+            1 => Just(Op::Cancel),
+            1 => Just(Op::CollectFees),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the order of claims, payouts, releases, fundings,
+        /// cancellation and fee collection, the vault covers every unit a
+        /// live claim can still earn plus the fees owed, and a cancel never
+        /// hands the employer a unit a live claim could still be paid.
+        #[test]
+        fn the_escrow_always_covers_what_live_claims_can_earn(
+            attested: bool,
+            reward in 1u64..1_000_000,
+            fee_bps in 0u16..=1_000,
+            slots in 1u32..50,
+            ops in proptest::collection::vec(op(), 1..80),
+        ) {
+            let verifier = if attested { Verifier::Attested } else { Verifier::Review };
+            let mut t = task(verifier, reward, fee_bps, slots);
+            let mut vault = t.escrow_for(slots).unwrap();
+            let (mut paid, mut refunded, mut fees) = (0u64, 0u64, 0u64);
+            let mut deposited = vault;
+            for op in ops {
+                match op {
+                    Op::Claim => {
+                        if t.status == TaskStatus::Open {
+                            let _ = t.take_slot();
+                        }
+                    }
+                    Op::PayOne if !attested && t.active > 0 => {
+                        t.release_slot().unwrap();
+                        let fee = t.complete_units(1, t.reward).unwrap();
+                        prop_assert!(fee <= t.fee);
+                        vault -= t.reward;
+                        paid += t.reward;
+                    }
+                    Op::PayUnits(n) if attested && t.active > 0 => {
+                        t.release_slot().unwrap();
+                        let units = n.min(t.free_slots());
+                        let amount = t.reward * u64::from(units);
+                        t.complete_units(units, amount).unwrap();
+                        vault -= amount;
+                        paid += amount;
+                        if t.free_slots() > 0 {
+                            t.active += 1;
+                        }
+                    }
+                    Op::Release if t.active > 0 => t.release_slot().unwrap(),
+                    Op::Fund(n) if t.status == TaskStatus::Open => {
+                        let deposit = t.escrow_for(n).unwrap();
+                        t.add_slots(n).unwrap();
+                        vault += deposit;
+                        deposited += deposit;
+                    }
+                    Op::Cancel if t.status == TaskStatus::Open => {
+                        let earnable_before = if attested && t.active > 0 {
+                            t.max_completions - t.completions
+                        } else {
+                            t.active
+                        };
+                        let refund = t.cancel(vault).unwrap();
+                        vault -= refund;
+                        refunded += refund;
+                        // every unit a live claim could earn is still funded
+                        prop_assert!(t.max_completions - t.completions >= earnable_before);
+                    }
+                    Op::CollectFees => {
+                        vault -= t.fees_owed;
+                        fees += t.fees_owed;
+                        t.fees_owed = 0;
+                    }
+                    _ => {}
+                }
+                let owed = t.escrow_for(t.max_completions - t.completions).unwrap() + t.fees_owed;
+                prop_assert!(vault >= owed, "vault {} < owed {}", vault, owed);
+                prop_assert!(t.completions + t.active <= t.max_completions);
+                prop_assert_eq!(paid + refunded + fees + vault, deposited);
+            }
+        }
     }
 }

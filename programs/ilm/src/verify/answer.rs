@@ -1,11 +1,20 @@
-//! Preimage verifier hashes: the task's known answer and a contributor's commitment.
-use crate::constants::{ANSWER_TAG, COMMIT_TAG};
+//! Preimage verifier hashes: the task's known answer, the employer's salt
+//! and a contributor's commitment.
+use crate::constants::{ANSWER_TAG, COMMIT_TAG, SALT_TAG};
 use anchor_lang::prelude::Pubkey;
 use solana_sha256_hasher::hashv;
 
-/// `sha256(ANSWER_TAG || task || answer)`: what an employer stores as `answer_hash`.
-pub fn answer_hash(task: &Pubkey, answer: &[u8]) -> [u8; 32] {
-    hashv(&[ANSWER_TAG, task.as_ref(), answer]).to_bytes()
+/// `sha256(ANSWER_TAG || task || salt || answer)`: what an employer stores as
+/// `answer_hash`. The salt is the employer's 32-byte secret, published only
+/// after commits close, so a short answer cannot be guessed from the hash.
+pub fn answer_hash(task: &Pubkey, salt: &[u8; 32], answer: &[u8]) -> [u8; 32] {
+    hashv(&[ANSWER_TAG, task.as_ref(), salt, answer]).to_bytes()
+}
+
+/// `sha256(SALT_TAG || task || salt)`: what an employer stores as
+/// `salt_hash`, so `open_reveals` can only publish the salt it committed to.
+pub fn salt_hash(task: &Pubkey, salt: &[u8; 32]) -> [u8; 32] {
+    hashv(&[SALT_TAG, task.as_ref(), salt]).to_bytes()
 }
 
 /// `sha256(COMMIT_TAG || task || contributor || answer || salt)`: binds the
@@ -38,8 +47,12 @@ mod tests {
             if other != salt {
                 prop_assert_ne!(base, commitment(&t, &c, &answer, &other));
             }
-            // an answer hash never doubles as a commitment (distinct tags)
-            prop_assert_ne!(answer_hash(&t, &answer), base);
+            // an answer or salt hash never doubles as a commitment (distinct tags)
+            prop_assert_ne!(answer_hash(&t, &salt, &answer), base);
+            prop_assert_ne!(salt_hash(&t, &salt), base);
+            if other != salt {
+                prop_assert_ne!(answer_hash(&t, &salt, &answer), answer_hash(&t, &other, &answer));
+            }
         }
     }
 }

@@ -58,14 +58,18 @@ pub fn signers_of(data: &[u8], message: &[u8]) -> Result<Vec<Pubkey>> {
 }
 
 /// Length of an attestation message.
-pub const MESSAGE_LEN: usize = 16 + 32 * 4 + 8 + 32 + 8;
+pub const MESSAGE_LEN: usize = 16 + 32 * 5 + 8 + 32 + 8;
 
-/// The bytes attesters sign: `ATTEST_TAG || program || market || task ||
-/// contributor || cumulative_units u64 LE || result_hash || expires_at i64 LE`.
-/// Every field that decides who is paid, how much and until when is in it.
+/// The bytes attesters sign: `ATTEST_TAG || program || market || domain ||
+/// task || contributor || cumulative_units u64 LE || result_hash ||
+/// expires_at i64 LE`. Every field that decides who is paid, how much and
+/// until when is in it; the market's `domain` differs per deployment, so an
+/// attestation for one cluster never pays on another.
+#[allow(clippy::too_many_arguments)]
 pub fn attestation_message(
     program: &Pubkey,
     market: &Pubkey,
+    domain: &[u8; 32],
     task: &Pubkey,
     contributor: &Pubkey,
     cumulative_units: u64,
@@ -73,10 +77,11 @@ pub fn attestation_message(
     expires_at: i64,
 ) -> [u8; MESSAGE_LEN] {
     let mut m = [0u8; MESSAGE_LEN];
-    let parts: [&[u8]; 8] = [
+    let parts: [&[u8]; 9] = [
         ATTEST_TAG,
         program.as_ref(),
         market.as_ref(),
+        domain,
         task.as_ref(),
         contributor.as_ref(),
         &cumulative_units.to_le_bytes(),

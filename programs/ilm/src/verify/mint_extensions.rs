@@ -1,10 +1,15 @@
-//! Token-2022 mint extensions ilm refuses, read straight from the TLV area.
+//! Token-2022 mint extensions ilm accepts, read straight from the TLV area.
 //!
-//! Each refused extension can take escrowed money away from the people it is
-//! owed to: a transfer hook or pause can block payouts, a permanent delegate can
-//! drain the vault, a transfer fee makes the vault hold less than it was
-//! credited, non-transferable or confidential balances cannot be paid out, and a
-//! frozen default state freezes the vault at creation.
+//! An allow-list: every extension type not named here is refused, including
+//! any Token-2022 adds later. The refused ones can take escrowed money away
+//! from the people it is owed to (a transfer hook or pause can block payouts,
+//! a permanent delegate can drain the vault, a transfer fee makes the vault
+//! hold less than it was credited, non-transferable or confidential balances
+//! cannot be paid out, a default account state lets the freeze authority make
+//! every new account frozen, so a contributor could not even open one to be
+//! paid in). The accepted ones change only metadata, display or the right to
+//! close a zero-supply mint (which is why `stake` and `fund_task` check the
+//! mint again: a closed mint can be re-created with other extensions).
 use crate::error::IlmError;
 use anchor_lang::prelude::*;
 
@@ -14,18 +19,18 @@ const MINT_LEN: usize = 82;
 const ACCOUNT_TYPE_OFFSET: usize = 165;
 const ACCOUNT_TYPE_MINT: u8 = 1;
 
-const EXT_TRANSFER_FEE_CONFIG: u16 = 1;
-const EXT_CONFIDENTIAL_TRANSFER_MINT: u16 = 4;
-const EXT_DEFAULT_ACCOUNT_STATE: u16 = 6;
-const EXT_NON_TRANSFERABLE: u16 = 9;
-const EXT_PERMANENT_DELEGATE: u16 = 12;
-const EXT_TRANSFER_HOOK: u16 = 14;
-const EXT_PAUSABLE: u16 = 26;
-/// `AccountState::Frozen` in a DefaultAccountState extension.
-const STATE_FROZEN: u8 = 2;
+const EXT_MINT_CLOSE_AUTHORITY: u16 = 3;
+const EXT_INTEREST_BEARING_CONFIG: u16 = 10;
+const EXT_METADATA_POINTER: u16 = 18;
+const EXT_TOKEN_METADATA: u16 = 19;
+const EXT_GROUP_POINTER: u16 = 20;
+const EXT_TOKEN_GROUP: u16 = 21;
+const EXT_GROUP_MEMBER_POINTER: u16 = 22;
+const EXT_TOKEN_GROUP_MEMBER: u16 = 23;
+const EXT_SCALED_UI_AMOUNT: u16 = 25;
 
-/// Accepts a classic mint or a Token-2022 mint without a refused extension.
-/// Never panics on malformed input: every read is bounds-checked.
+/// Accepts a classic mint or a Token-2022 mint whose every extension is on
+/// the allow-list. Never panics on malformed input: every read is bounds-checked.
 pub fn check_mint_extensions(data: &[u8]) -> Result<()> {
     if data.len() == MINT_LEN {
         return Ok(());
@@ -42,18 +47,20 @@ pub fn check_mint_extensions(data: &[u8]) -> Result<()> {
             // Uninitialized entry: the rest is padding.
             break;
         }
-        let value = tlv.get(4..4 + len).ok_or(IlmError::InvalidMintData)?;
-        let refused = match kind {
-            EXT_TRANSFER_FEE_CONFIG
-            | EXT_CONFIDENTIAL_TRANSFER_MINT
-            | EXT_NON_TRANSFERABLE
-            | EXT_PERMANENT_DELEGATE
-            | EXT_TRANSFER_HOOK
-            | EXT_PAUSABLE => true,
-            EXT_DEFAULT_ACCOUNT_STATE => value.first() == Some(&STATE_FROZEN),
-            _ => false,
-        };
-        require!(!refused, IlmError::UnsupportedMintExtension);
+        tlv.get(4..4 + len).ok_or(IlmError::InvalidMintData)?;
+        let accepted = matches!(
+            kind,
+            EXT_MINT_CLOSE_AUTHORITY
+                | EXT_INTEREST_BEARING_CONFIG
+                | EXT_METADATA_POINTER
+                | EXT_TOKEN_METADATA
+                | EXT_GROUP_POINTER
+                | EXT_TOKEN_GROUP
+                | EXT_GROUP_MEMBER_POINTER
+                | EXT_TOKEN_GROUP_MEMBER
+                | EXT_SCALED_UI_AMOUNT
+        );
+        require!(accepted, IlmError::UnsupportedMintExtension);
         tlv = &tlv[4 + len..];
     }
     Ok(())
@@ -89,24 +96,32 @@ mod tests {
     #[test]
     fn classic_and_harmless_mints_pass() {
         assert_eq!(code(check_mint_extensions(&[0u8; MINT_LEN])), None);
-        // metadata pointer (18) and mint close authority (3) are harmless
-        let d = mint_with(&[(18, vec![0; 64]), (3, vec![0; 32])]);
-        assert_eq!(code(check_mint_extensions(&d)), None);
-        // DefaultAccountState = Initialized is harmless
-        let d = mint_with(&[(EXT_DEFAULT_ACCOUNT_STATE, vec![1])]);
-        assert_eq!(code(check_mint_extensions(&d)), None);
+        for kind in [3, 10, 18, 19, 20, 21, 22, 23, 25] {
+            let d = mint_with(&[(18, vec![0; 64]), (kind, vec![0; 32])]);
+            assert_eq!(code(check_mint_extensions(&d)), None, "extension {kind}");
+        }
     }
 
     #[test]
-    fn each_dangerous_extension_is_refused() {
+    fn each_dangerous_or_unknown_extension_is_refused() {
+        // transfer fee, confidential transfer, non-transferable, permanent
+        // delegate, transfer hook, confidential fee, confidential mint/burn,
+        // pausable, a default account state (frozen or not), and types
+        // Token-2022 may add later
         for (kind, value) in [
-            (EXT_TRANSFER_FEE_CONFIG, vec![0; 108]),
-            (EXT_CONFIDENTIAL_TRANSFER_MINT, vec![0; 65]),
-            (EXT_NON_TRANSFERABLE, vec![]),
-            (EXT_PERMANENT_DELEGATE, vec![7; 32]),
-            (EXT_TRANSFER_HOOK, vec![0; 64]),
-            (EXT_PAUSABLE, vec![0; 33]),
-            (EXT_DEFAULT_ACCOUNT_STATE, vec![STATE_FROZEN]),
+            (1, vec![0; 108]),
+            (4, vec![0; 65]),
+            (9, vec![]),
+            (12, vec![7; 32]),
+            (14, vec![0; 64]),
+            (16, vec![0; 129]),
+            (24, vec![0; 64]),
+            (26, vec![0; 33]),
+            (6, vec![2]),
+            (6, vec![1]),
+            (27, vec![]),
+            (60, vec![0; 8]),
+            (u16::MAX, vec![]),
         ] {
             let d = mint_with(&[(18, vec![0; 64]), (kind, value)]);
             assert_eq!(
