@@ -54,7 +54,8 @@ fn create_task(sh: &Shell, m: &Market, extra: &[&str]) -> String {
     let mut args = vec!["task", "create", "--mint", &m.mint, "--spec", spec];
     let merkle = extra.contains(&"merkle");
     for (flag, default) in [("--reward", "10"), ("--slots", "2"), ("--bond", "20")] {
-        if !extra.contains(&flag) && !(merkle && flag == "--bond") {
+        let bondless = merkle && flag == "--bond";
+        if !extra.contains(&flag) && !bondless {
             args.extend([flag, default]);
         }
     }

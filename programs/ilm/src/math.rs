@@ -19,7 +19,7 @@ pub fn bps_of(amount: u64, bps: u16) -> u64 {
 pub fn fee_on(amount: u64, bps: u16) -> u64 {
     let d = u64::from(BPS_DENOMINATOR);
     let clamped = u64::from(bps.min(BPS_DENOMINATOR));
-    bps_of(amount, bps) + u64::from((amount % d) * clamped % d != 0)
+    bps_of(amount, bps) + u64::from(!((amount % d) * clamped).is_multiple_of(d))
 }
 
 /// `a + b`, or `MathOverflow`.
