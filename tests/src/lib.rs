@@ -5,6 +5,9 @@
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
+use ilm_client::answer::{answer_hash, salt_hash};
+use ilm_client::attest::{precompile_instruction, Attestation};
+use ilm_client::ilm::instructions::SubmitAttestedArgs;
 use ilm_client::ix::{self, MarketKeys, TaskKeys};
 use ilm_client::{
     accounts::decode, Claim, Employer, IlmError, Market, MarketParams, Qualification, Stake, Task,
@@ -126,6 +129,51 @@ pub fn merkle_task_args(task_id: u64, budget: u64) -> CreateTaskArgs {
     }
 }
 
+/// Attester `i` of the test markets: a fixed key.
+pub fn attester(i: u8) -> Keypair {
+    Keypair::new_from_array([200 + i; 32])
+}
+
+/// An Attested task: `units` funded units at `per_unit` base units each.
+pub fn attested_task_args(task_id: u64, per_unit: u64, units: u32) -> CreateTaskArgs {
+    CreateTaskArgs {
+        reward: per_unit,
+        max_completions: units,
+        verifier: Verifier::Attested,
+        ..default_task(task_id)
+    }
+}
+
+/// A Preimage task's verifier for `answer`, salted with the employer's `salt`.
+pub fn preimage_verifier(task: &Pubkey, salt: &[u8; 32], answer: &[u8]) -> Verifier {
+    Verifier::Preimage {
+        answer_hash: answer_hash(task, salt, answer),
+        salt_hash: salt_hash(task, salt),
+        salt: [0; 32],
+        opened_at: 0,
+    }
+}
+
+/// `[the ed25519 precompile with `signers`' signatures over `a`,
+/// submit_attested(a)]` paying `to`: an Attested payout transaction.
+pub fn attested_payout(
+    t: &TaskKeys,
+    a: &Attestation,
+    to: &Pubkey,
+    signers: &[&Keypair],
+) -> [Instruction; 2] {
+    let sigs: Vec<_> = signers.iter().map(|k| a.sign(k)).collect();
+    let args = SubmitAttestedArgs {
+        cumulative_units: a.cumulative_units,
+        result_hash: a.result_hash,
+        expires_at: a.expires_at,
+    };
+    [
+        precompile_instruction(&sigs, &a.message()),
+        ix::submit_attested(t, &a.contributor, to, args),
+    ]
+}
+
 pub struct Env {
     pub svm: LiteSVM,
     pub flavor: Flavor,
@@ -165,6 +213,28 @@ impl Env {
         self.send(&[create], &[&authority]).expect("create_market");
     }
 
+    /// Like [`Env::new`] with attesters `attester(0..n)`, `m` of them needed.
+    pub fn attested(flavor: Flavor, m: u8, n: u8) -> Env {
+        Env::with_params(flavor, |p| {
+            p.attesters = (0..n).map(|i| attester(i).pubkey()).collect();
+            p.attester_threshold = m;
+        })
+    }
+
+    /// What attesters sign for `contributor`'s claim on `t` at `units`
+    /// cumulative units: the market's domain, result `[5; 32]`, valid 10 minutes.
+    pub fn attestation(&self, t: &TaskKeys, contributor: &Pubkey, units: u64) -> Attestation {
+        Attestation {
+            market: t.market,
+            domain: self.market_state().domain,
+            task: t.task,
+            contributor: *contributor,
+            cumulative_units: units,
+            result_hash: [5; 32],
+            expires_at: self.now() + 600,
+        }
+    }
+
     /// Like [`Env::new`] but the market is not created yet.
     pub fn without_market(flavor: Flavor) -> Env {
         let mut svm = LiteSVM::new();
@@ -177,8 +247,8 @@ impl Env {
         let payer = Keypair::new_from_array([1; 32]);
         svm.airdrop(&payer.pubkey(), 1_000_000_000_000).unwrap();
         let program = flavor.program_id();
-        let mint = create_mint(&mut svm, &payer, [4; 32], &program);
-        let stake_mint = create_mint(&mut svm, &payer, [5; 32], &program);
+        let mint = create_mint(&mut svm, &payer, [4; 32], &program, None);
+        let stake_mint = create_mint(&mut svm, &payer, [5; 32], &program, None);
         let authority = Keypair::new_from_array([2; 32]);
         let fee_owner = Keypair::new_from_array([3; 32]);
         let market = MarketKeys::new(authority.pubkey(), 1, stake_mint, program);
@@ -226,6 +296,31 @@ impl Env {
             .token_program_id(&self.flavor.program_id())
             .send()
             .expect("create ata")
+    }
+
+    /// A mint of this ledger's flavor at `[seed; 32]` whose freeze authority
+    /// is `freezer`; `amount` minted to `holder`'s associated account.
+    pub fn freezable_mint(
+        &mut self,
+        seed: u8,
+        freezer: &Pubkey,
+        holder: &Pubkey,
+        amount: u64,
+    ) -> Pubkey {
+        let program = self.flavor.program_id();
+        let mint = create_mint(
+            &mut self.svm,
+            &self.payer,
+            [seed; 32],
+            &program,
+            Some(freezer),
+        );
+        let account = self.create_ata(holder, &mint);
+        MintTo::new(&mut self.svm, &self.payer, &mint, &account, amount)
+            .token_program_id(&program)
+            .send()
+            .expect("mint to holder");
+        mint
     }
 
     /// `owner`'s associated token account for `mint`.
@@ -523,8 +618,14 @@ pub fn leased(flavor: Flavor) -> (Env, Keypair, TaskKeys, Keypair) {
 }
 
 /// A mint at a fixed address (so PDA bumps and compute units repeat run to
-/// run), decimals `DECIMALS`, mint authority `payer`.
-fn create_mint(svm: &mut LiteSVM, payer: &Keypair, seed: [u8; 32], program: &Pubkey) -> Pubkey {
+/// run), decimals `DECIMALS`, mint authority `payer`, freeze authority `freezer`.
+fn create_mint(
+    svm: &mut LiteSVM,
+    payer: &Keypair,
+    seed: [u8; 32],
+    program: &Pubkey,
+    freezer: Option<&Pubkey>,
+) -> Pubkey {
     let mint = Keypair::new_from_array(seed);
     let len = 82;
     let ixs = [
@@ -535,7 +636,7 @@ fn create_mint(svm: &mut LiteSVM, payer: &Keypair, seed: [u8; 32], program: &Pub
             len as u64,
             program,
         ),
-        initialize_mint2(program, &mint.pubkey(), &payer.pubkey(), None, DECIMALS).unwrap(),
+        initialize_mint2(program, &mint.pubkey(), &payer.pubkey(), freezer, DECIMALS).unwrap(),
     ];
     let tx = Transaction::new_signed_with_payer(
         &ixs,

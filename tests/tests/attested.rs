@@ -2,7 +2,7 @@
 use ilm_client::attest::{precompile_instruction, Attestation, ED25519_PROGRAM};
 use ilm_client::ilm::instructions::SubmitAttestedArgs;
 use ilm_client::ix::{self, TaskKeys};
-use ilm_client::{ClaimStatus, IlmError, Verifier};
+use ilm_client::{ClaimStatus, IlmError};
 use ilm_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -10,38 +10,15 @@ use solana_signer::Signer;
 const PER_UNIT: u64 = 1_000;
 const UNITS: u32 = 100;
 
-fn attester(i: u8) -> Keypair {
-    Keypair::new_from_array([200 + i; 32])
-}
-
 /// A market with attesters 0..n (threshold m), an Attested task of 100
 /// units at 1,000 base units each, and one leased claim.
 fn depin(m: u8, n: u8) -> (Env, TaskKeys, Keypair) {
-    let mut env = Env::with_params(Flavor::Token, |p| {
-        p.attesters = (0..n).map(|i| attester(i).pubkey()).collect();
-        p.attester_threshold = m;
-    });
+    let mut env = Env::attested(Flavor::Token, m, n);
     let employer = env.user();
-    let mut args = default_task(0);
-    args.verifier = Verifier::Attested;
-    args.reward = PER_UNIT;
-    args.max_completions = UNITS;
-    let t = env.create_task(&employer, args);
+    let t = env.create_task(&employer, attested_task_args(0, PER_UNIT, UNITS));
     let u = env.staked_user(150_000_000);
     env.claim(&t, &u);
     (env, t, u)
-}
-
-fn attestation(env: &Env, t: &TaskKeys, u: &Keypair, units: u64) -> Attestation {
-    Attestation {
-        market: t.market,
-        domain: env.market_state().domain,
-        task: t.task,
-        contributor: u.pubkey(),
-        cumulative_units: units,
-        result_hash: [5; 32],
-        expires_at: T0 + 600,
-    }
 }
 
 fn args(a: &Attestation) -> SubmitAttestedArgs {
@@ -50,21 +27,6 @@ fn args(a: &Attestation) -> SubmitAttestedArgs {
         result_hash: a.result_hash,
         expires_at: a.expires_at,
     }
-}
-
-/// The precompile instruction signed by `signers` plus `submit_attested`.
-fn txn(
-    env: &Env,
-    t: &TaskKeys,
-    u: &Keypair,
-    a: &Attestation,
-    signers: &[&Keypair],
-) -> [anchor_lang::solana_program::instruction::Instruction; 2] {
-    let sigs: Vec<_> = signers.iter().map(|k| a.sign(k)).collect();
-    [
-        precompile_instruction(&sigs, &a.message()),
-        ix::submit_attested(t, &u.pubkey(), &env.wallet(&u.pubkey()), args(a)),
-    ]
 }
 
 fn refused(
@@ -83,8 +45,8 @@ fn refused(
 #[test]
 fn one_of_one_pays_units_and_only_new_units() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&env, &t, &u, 30);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    let a = env.attestation(&t, &u.pubkey(), 30);
+    let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &[&attester(0)]);
     env.send(&ixs, &[]).expect("30 units");
     let wallet = env.wallet(&u.pubkey());
     assert_eq!(env.balance(&wallet), STARTING_TOKENS + 30 * PER_UNIT);
@@ -95,11 +57,10 @@ fn one_of_one_pays_units_and_only_new_units() {
     );
     assert_eq!(env.stake_state(&u.pubkey()).locked, 0);
     // cumulative 45 pays 15 more
-    let ixs = txn(
-        &env,
+    let ixs = attested_payout(
         &t,
-        &u,
-        &attestation(&env, &t, &u, 45),
+        &env.attestation(&t, &u.pubkey(), 45),
+        &env.wallet(&u.pubkey()),
         &[&attester(0)],
     );
     env.send(&ixs, &[]).expect("45 units");
@@ -107,15 +68,14 @@ fn one_of_one_pays_units_and_only_new_units() {
     let task = env.task_state(&t);
     assert_eq!((task.completions, task.active), (45, 1));
     // replaying an old value pays nothing
-    let ixs = txn(
-        &env,
+    let ixs = attested_payout(
         &t,
-        &u,
-        &attestation(&env, &t, &u, 45),
+        &env.attestation(&t, &u.pubkey(), 45),
+        &env.wallet(&u.pubkey()),
         &[&attester(0)],
     );
     refused(&mut env, &ixs, IlmError::StaleAttestation);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &[&attester(0)]);
     refused(&mut env, &ixs, IlmError::StaleAttestation);
     env.assert_conserved(&[t.vault]);
 }
@@ -123,8 +83,13 @@ fn one_of_one_pays_units_and_only_new_units() {
 #[test]
 fn two_of_three_pays() {
     let (mut env, t, u) = depin(2, 3);
-    let a = attestation(&env, &t, &u, 10);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(2), &attester(0)]);
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let ixs = attested_payout(
+        &t,
+        &a,
+        &env.wallet(&u.pubkey()),
+        &[&attester(2), &attester(0)],
+    );
     env.send(&ixs, &[]).expect("2-of-3");
     assert_eq!(
         env.balance(&env.wallet(&u.pubkey())),
@@ -135,11 +100,10 @@ fn two_of_three_pays() {
 #[test]
 fn below_threshold_is_refused() {
     let (mut env, t, u) = depin(2, 3);
-    let ixs = txn(
-        &env,
+    let ixs = attested_payout(
         &t,
-        &u,
-        &attestation(&env, &t, &u, 10),
+        &env.attestation(&t, &u.pubkey(), 10),
+        &env.wallet(&u.pubkey()),
         &[&attester(1)],
     );
     refused(&mut env, &ixs, IlmError::AttestationThresholdNotMet);
@@ -148,11 +112,16 @@ fn below_threshold_is_refused() {
 #[test]
 fn non_attester_and_duplicate_signers_are_refused() {
     let (mut env, t, u) = depin(2, 3);
-    let a = attestation(&env, &t, &u, 10);
+    let a = env.attestation(&t, &u.pubkey(), 10);
     let stranger = Keypair::new_from_array([99; 32]);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(0), &stranger]);
+    let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &[&attester(0), &stranger]);
     refused(&mut env, &ixs, IlmError::UnknownAttester);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(0), &attester(0)]);
+    let ixs = attested_payout(
+        &t,
+        &a,
+        &env.wallet(&u.pubkey()),
+        &[&attester(0), &attester(0)],
+    );
     refused(&mut env, &ixs, IlmError::DuplicateAttester);
 }
 
@@ -161,7 +130,7 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
     let (mut env, t, u) = depin(1, 1);
     let other = env.user();
     let signer = attester(0);
-    let good = attestation(&env, &t, &u, 10);
+    let good = env.attestation(&t, &u.pubkey(), 10);
     for wrong in [
         Attestation {
             task: t.market,
@@ -201,16 +170,16 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
 #[test]
 fn expired_attestation_is_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&env, &t, &u, 10);
+    let a = env.attestation(&t, &u.pubkey(), 10);
     env.warp(600);
-    let ixs = txn(&env, &t, &u, &a, &[&attester(0)]);
+    let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &[&attester(0)]);
     refused(&mut env, &ixs, IlmError::AttestationExpired);
 }
 
 #[test]
 fn missing_precompile_is_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&env, &t, &u, 10);
+    let a = env.attestation(&t, &u.pubkey(), 10);
     let submit = ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), args(&a));
     env.fails(submit.clone(), &[], IlmError::MissingAttestation);
     // an unrelated instruction in front does not count either
@@ -222,7 +191,7 @@ fn missing_precompile_is_refused() {
 #[test]
 fn spoofed_offsets_are_refused() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&env, &t, &u, 10);
+    let a = env.attestation(&t, &u.pubkey(), 10);
     let sig = a.sign(&attester(0));
     // the same signature, but its message index names instruction 0 explicitly:
     // the runtime still verifies it, the program must not trust it
@@ -238,7 +207,7 @@ fn spoofed_offsets_are_refused() {
 #[test]
 fn forged_signature_is_refused_by_the_runtime() {
     let (mut env, t, u) = depin(1, 1);
-    let a = attestation(&env, &t, &u, 10);
+    let a = env.attestation(&t, &u.pubkey(), 10);
     let (key, mut sig) = a.sign(&attester(0));
     sig[0] ^= 1;
     let ixs = [
@@ -263,11 +232,10 @@ fn forged_signature_is_refused_by_the_runtime() {
 #[test]
 fn payment_is_capped_by_the_funded_units() {
     let (mut env, t, u) = depin(1, 1);
-    let ixs = txn(
-        &env,
+    let ixs = attested_payout(
         &t,
-        &u,
-        &attestation(&env, &t, &u, 1_000),
+        &env.attestation(&t, &u.pubkey(), 1_000),
+        &env.wallet(&u.pubkey()),
         &[&attester(0)],
     );
     env.send(&ixs, &[]).expect("capped");
@@ -295,7 +263,7 @@ fn attested_task_needs_attested_claims() {
     let ix = ix::submit_work(&t, &u.pubkey(), [1; 32], String::new());
     env.fails(ix, &[&u], IlmError::WrongVerifier);
     let (mut env, _, review, v) = leased(Flavor::Token);
-    let a = attestation(&env, &review, &v, 1);
+    let a = env.attestation(&review, &v.pubkey(), 1);
     let ixs = [
         precompile_instruction(&[a.sign(&attester(0))], &a.message()),
         ix::submit_attested(&review, &v.pubkey(), &env.wallet(&v.pubkey()), args(&a)),
@@ -306,7 +274,12 @@ fn attested_task_needs_attested_claims() {
 #[test]
 fn a_paid_claim_ends_with_its_lease_without_a_mark() {
     let (mut env, t, u) = depin(1, 1);
-    let ixs = txn(&env, &t, &u, &attestation(&env, &t, &u, 5), &[&attester(0)]);
+    let ixs = attested_payout(
+        &t,
+        &env.attestation(&t, &u.pubkey(), 5),
+        &env.wallet(&u.pubkey()),
+        &[&attester(0)],
+    );
     env.send(&ixs, &[]).expect("5 units");
     env.warp(3_600);
     let employer_stake = env.stake_wallet(&t.employer);

@@ -8,9 +8,7 @@
 //! by a completion or a Merkle leaf (so nothing moved without a valid proof).
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use ilm_client::answer::{answer_hash, commitment, salt_hash};
-use ilm_client::attest::{precompile_instruction, Attestation};
-use ilm_client::ilm::instructions::SubmitAttestedArgs;
+use ilm_client::answer::commitment;
 use ilm_client::ilm::math::fee_on;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::Tree;
@@ -56,20 +54,13 @@ struct World {
     templates: Vec<Vec<Instruction>>,
 }
 
-fn attester() -> Keypair {
-    Keypair::new_from_array([200; 32])
-}
-
 const EMPLOYER_SALT: [u8; 32] = [0x5a; 32];
 
 /// A market with one attester; a Review task (a claim submitted, another
 /// leased), a Preimage task (a claim committed), an Attested task (a claim
 /// leased) and a Merkle task (root published, shard 0 open).
 fn world() -> World {
-    let mut env = Env::with_params(Flavor::Token, |p| {
-        p.attesters = vec![attester().pubkey()];
-        p.attester_threshold = 1;
-    });
+    let mut env = Env::attested(Flavor::Token, 1, 1);
     let employer = env.user();
     let (a, b, c) = (
         env.staked_user(150_000_000),
@@ -83,22 +74,13 @@ fn world() -> World {
 
     let keys = env.task_keys(&employer.pubkey(), 1);
     let mut args = default_task(1);
-    args.verifier = Verifier::Preimage {
-        answer_hash: answer_hash(&keys.task, &EMPLOYER_SALT, b"cat"),
-        salt_hash: salt_hash(&keys.task, &EMPLOYER_SALT),
-        salt: [0; 32],
-        opened_at: 0,
-    };
+    args.verifier = preimage_verifier(&keys.task, &EMPLOYER_SALT, b"cat");
     let preimage = env.create_task(&employer, args);
     env.claim(&preimage, &c);
     let commit = commitment(&preimage.task, &c.pubkey(), b"cat", &[1; 32]);
     env.ok(ix::commit_answer(&preimage, &c.pubkey(), commit), &[&c]);
 
-    let mut args = default_task(2);
-    args.verifier = Verifier::Attested;
-    args.reward = 1_000;
-    args.max_completions = 100;
-    let attested = env.create_task(&employer, args);
+    let attested = env.create_task(&employer, attested_task_args(2, 1_000, 100));
     env.claim(&attested, &a);
 
     let contributors = vec![a.pubkey(), b.pubkey(), c.pubkey()];
@@ -117,20 +99,7 @@ fn world() -> World {
     let m = env.market;
     let wallet = |k: &Pubkey| env.wallet(k);
     let fee_token = wallet(&env.fee_owner.pubkey());
-    let attestation = Attestation {
-        market: m.market,
-        domain: env.market_state().domain,
-        task: attested.task,
-        contributor: a.pubkey(),
-        cumulative_units: 10,
-        result_hash: [5; 32],
-        expires_at: T0 + 600,
-    };
-    let attested_args = SubmitAttestedArgs {
-        cumulative_units: 10,
-        result_hash: [5; 32],
-        expires_at: T0 + 600,
-    };
+    let attestation = env.attestation(&attested, &a.pubkey(), 10);
     let mut templates: Vec<Vec<Instruction>> = vec![
         vec![ix::update_market(
             &m,
@@ -185,10 +154,13 @@ fn world() -> World {
             b"cat".to_vec(),
             [1; 32],
         )],
-        vec![
-            precompile_instruction(&[attestation.sign(&attester())], &attestation.message()),
-            ix::submit_attested(&attested, &a.pubkey(), &wallet(&a.pubkey()), attested_args),
-        ],
+        attested_payout(
+            &attested,
+            &attestation,
+            &wallet(&a.pubkey()),
+            &[&attester(0)],
+        )
+        .to_vec(),
         vec![ix::publish_root(&merkle, [9; 32], 3, 120)],
         vec![ix::init_bitmap(&merkle, &payer, 1)],
         vec![ix::clawback(&merkle, &wallet(&e))],

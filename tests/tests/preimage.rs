@@ -1,7 +1,7 @@
 //! commit_answer, open_reveals, reveal_answer: known-answer work paid by the
 //! program itself, in two phases (commits until the deadline, then the
 //! employer's salt, then reveals), and settle_work when the employer is silent.
-use ilm_client::answer::{answer_hash, commitment, salt_hash};
+use ilm_client::answer::commitment;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::{ClaimStatus, IlmError, Verifier};
 use ilm_tests::*;
@@ -19,12 +19,7 @@ const WINDOW: i64 = 86_400;
 
 /// The Preimage verifier of `task` for `answer` under the employer's salt.
 fn preimage(task: &anchor_lang::prelude::Pubkey, answer: &[u8]) -> Verifier {
-    Verifier::Preimage {
-        answer_hash: answer_hash(task, &EMPLOYER_SALT, answer),
-        salt_hash: salt_hash(task, &EMPLOYER_SALT),
-        salt: [0; 32],
-        opened_at: 0,
-    }
+    preimage_verifier(task, &EMPLOYER_SALT, answer)
 }
 
 /// A Preimage task whose answer is "cat", with one leased claim.

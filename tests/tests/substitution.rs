@@ -3,9 +3,8 @@
 use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use ilm_client::answer::{answer_hash, commitment, salt_hash};
-use ilm_client::attest::{precompile_instruction, Attestation};
-use ilm_client::ilm::instructions::SubmitAttestedArgs;
+use ilm_client::answer::commitment;
+use ilm_client::attest::precompile_instruction;
 use ilm_client::ilm::state::Bitmap;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::Tree;
@@ -48,12 +47,7 @@ fn committed_answer() -> (Env, TaskKeys, Keypair) {
     let keys = env.task_keys(&employer.pubkey(), 0);
     let employer_salt = [0x5a; 32];
     let mut args = default_task(0);
-    args.verifier = Verifier::Preimage {
-        answer_hash: answer_hash(&keys.task, &employer_salt, ANSWER),
-        salt_hash: salt_hash(&keys.task, &employer_salt),
-        salt: [0; 32],
-        opened_at: 0,
-    };
+    args.verifier = preimage_verifier(&keys.task, &employer_salt, ANSWER);
     let t = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
     env.claim(&t, &u);
@@ -69,50 +63,15 @@ fn reveal_to(t: &TaskKeys, contributor: &Pubkey, to: &Pubkey) -> Instruction {
     ix::reveal_answer(t, contributor, to, ANSWER.to_vec(), SALT)
 }
 
-/// The market's only attester.
-fn attester() -> Keypair {
-    Keypair::new_from_array([200; 32])
-}
-
 /// A market with one attester (threshold 1), an Attested task of 100 units
 /// at 1,000 base units each, and one leased claim.
 fn attested_claim() -> (Env, TaskKeys, Keypair) {
-    let mut env = Env::with_params(Flavor::Token, |p| {
-        p.attesters = vec![attester().pubkey()];
-        p.attester_threshold = 1;
-    });
+    let mut env = Env::attested(Flavor::Token, 1, 1);
     let employer = env.user();
-    let mut args = default_task(0);
-    args.verifier = Verifier::Attested;
-    args.reward = 1_000;
-    args.max_completions = 100;
-    let t = env.create_task(&employer, args);
+    let t = env.create_task(&employer, attested_task_args(0, 1_000, 100));
     let u = env.staked_user(STAKE);
     env.claim(&t, &u);
     (env, t, u)
-}
-
-/// An attestation of `units` cumulative units for `contributor`'s claim on `t`.
-fn attestation(env: &Env, t: &TaskKeys, contributor: &Pubkey, units: u64) -> Attestation {
-    Attestation {
-        market: t.market,
-        domain: env.market_state().domain,
-        task: t.task,
-        contributor: *contributor,
-        cumulative_units: units,
-        result_hash: [5; 32],
-        expires_at: env.now() + 600,
-    }
-}
-
-/// `submit_attested` for `a`, paying `to`.
-fn submit_attested_to(t: &TaskKeys, a: &Attestation, to: &Pubkey) -> Instruction {
-    let args = SubmitAttestedArgs {
-        cumulative_units: a.cumulative_units,
-        result_hash: a.result_hash,
-        expires_at: a.expires_at,
-    };
-    ix::submit_attested(t, &a.contributor, to, args)
 }
 
 /// The instructions sysvar's layout for `ixs`, `current` being the executing
@@ -218,12 +177,12 @@ fn a_stake_passed_as_a_claim_is_refused() {
 #[test]
 fn a_fake_instructions_sysvar_is_refused() {
     let (mut env, t, u) = attested_claim();
-    let a = attestation(&env, &t, &u.pubkey(), 100);
+    let a = env.attestation(&t, &u.pubkey(), 100);
     let to = env.wallet(&u.pubkey());
-    let submit = submit_attested_to(&t, &a, &to);
+    let [_, submit] = attested_payout(&t, &a, &to, &[]);
     // the attester's key with a signature it never made
     let unverified =
-        precompile_instruction(&[(attester().pubkey().to_bytes(), [0; 64])], &a.message());
+        precompile_instruction(&[(attester(0).pubkey().to_bytes(), [0; 64])], &a.message());
     let forged = forged_instructions_sysvar(&[unverified, submit.clone()], 1);
     let fake = Pubkey::new_from_array([0xF5; 32]);
     let account = solana_account::Account {
@@ -328,11 +287,8 @@ fn the_vault_cannot_be_the_payee_of_reveal_or_attested() {
     env.assert_conserved(&[t.vault]);
 
     let (mut env, t, u) = attested_claim();
-    let a = attestation(&env, &t, &u.pubkey(), 10);
-    let ixs = [
-        precompile_instruction(&[a.sign(&attester())], &a.message()),
-        submit_attested_to(&t, &a, &t.vault),
-    ];
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let ixs = attested_payout(&t, &a, &t.vault, &[&attester(0)]);
     let to = env.wallet(&u.pubkey());
     let watched = [to, t.vault];
     let before = watched.map(|k| env.balance(&k));

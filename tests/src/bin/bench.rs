@@ -2,12 +2,10 @@
 //! each account locks: the table in BENCH.md. A benchmark, not a test: it
 //! prints numbers and asserts nothing but success.
 use anchor_lang::prelude::Pubkey;
-use ilm_client::answer::{answer_hash, commitment, salt_hash};
-use ilm_client::attest::{precompile_instruction, Attestation};
-use ilm_client::ilm::instructions::SubmitAttestedArgs;
+use ilm_client::answer::commitment;
 use ilm_client::ix;
 use ilm_client::merkle::Tree;
-use ilm_client::Verifier;
+
 use ilm_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -148,12 +146,7 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     let keys = env.task_keys(&employer.pubkey(), 0);
     let mut args = default_task(0);
     let employer_salt = [0x5a; 32];
-    args.verifier = Verifier::Preimage {
-        answer_hash: answer_hash(&keys.task, &employer_salt, b"cat"),
-        salt_hash: salt_hash(&keys.task, &employer_salt),
-        salt: [0; 32],
-        opened_at: 0,
-    };
+    args.verifier = preimage_verifier(&keys.task, &employer_salt, b"cat");
     let t = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
     env.claim(&t, &u);
@@ -171,11 +164,8 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
     cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
 
-    // Attested, 1 and 2 signers
-    let attesters = [
-        Keypair::new_from_array([201; 32]),
-        Keypair::new_from_array([202; 32]),
-    ];
+    // Attested, 1 and 2 signers (attesters 1 and 2 of the fixture)
+    let attesters = [attester(1), attester(2)];
     for (name, signers) in [
         ("submit_attested 1-of-1 (pays)", 1usize),
         ("submit_attested 2-of-2 (pays)", 2),
@@ -185,32 +175,12 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
             p.attester_threshold = signers as u8;
         });
         let employer = env.user();
-        let mut args = default_task(0);
-        args.verifier = Verifier::Attested;
-        args.reward = 1_000;
-        args.max_completions = 100;
-        let t = env.create_task(&employer, args);
+        let t = env.create_task(&employer, attested_task_args(0, 1_000, 100));
         let u = env.staked_user(STAKE);
         env.claim(&t, &u);
-        let a = Attestation {
-            market: t.market,
-            domain: env.market_state().domain,
-            task: t.task,
-            contributor: u.pubkey(),
-            cumulative_units: 10,
-            result_hash: [5; 32],
-            expires_at: T0 + 600,
-        };
-        let sigs: Vec<_> = attesters[..signers].iter().map(|k| a.sign(k)).collect();
-        let submit = SubmitAttestedArgs {
-            cumulative_units: 10,
-            result_hash: [5; 32],
-            expires_at: T0 + 600,
-        };
-        let ixs = [
-            precompile_instruction(&sigs, &a.message()),
-            ix::submit_attested(&t, &u.pubkey(), &env.wallet(&u.pubkey()), submit),
-        ];
+        let a = env.attestation(&t, &u.pubkey(), 10);
+        let signers: Vec<&Keypair> = attesters[..signers].iter().collect();
+        let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &signers);
         let sent = env.send(&ixs, &[]).expect("attested");
         cu.insert(name, sent.cu);
     }
