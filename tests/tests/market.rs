@@ -78,6 +78,22 @@ fn create_market_negative_cooldown_fails() {
 }
 
 #[test]
+fn create_market_cooldown_above_30_days_fails() {
+    let mut p = default_params(Default::default());
+    p.unstake_cooldown_secs = 30 * 86_400 + 1;
+    create_fails(p, IlmError::DurationOutOfRange);
+}
+
+#[test]
+fn create_market_with_more_than_4_freezable_mints_fails() {
+    let mut p = default_params(Default::default());
+    p.freezable_mints = (0..5)
+        .map(|i| anchor_lang::prelude::Pubkey::new_from_array([i + 30; 32]))
+        .collect();
+    create_fails(p, IlmError::TooManyFreezableMints);
+}
+
+#[test]
 fn create_market_bad_attester_sets_fail() {
     let a = anchor_lang::prelude::Pubkey::new_from_array([5; 32]);
     let b = anchor_lang::prelude::Pubkey::new_from_array([6; 32]);

@@ -95,6 +95,7 @@ fn create_task_invalid_terms_fail() {
         (|a| a.lease_secs = 0, IlmError::ZeroLease),
         (|a| a.review_secs = -1, IlmError::NegativeDuration),
         (|a| a.bond = 0, IlmError::ZeroBond),
+        (|a| a.deadline = T0 + 3_599, IlmError::LeaseLongerThanTask),
         (
             |a| a.lease_secs = 30 * 86_400 + 1,
             IlmError::DurationOutOfRange,
