@@ -6,7 +6,7 @@ export RUSTDOC := /usr/bin/rustdoc
 CARGO := /usr/bin/cargo
 SO := target/deploy/ilm.so
 
-.PHONY: setup build test lint bench demo ilm
+.PHONY: setup build test lint bench demo ilm idl
 
 ## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
 setup:
@@ -18,10 +18,16 @@ build: setup
 	@echo "==> [2/3] program: $(SO)"
 	@scripts/sbf/build-sbf.sh programs/ilm --features sbf-dispatch
 
-## test: install what is missing, build the .so, run every test (unit, property, LiteSVM)
+## test: install what is missing, build the .so, run every test (unit, property, LiteSVM), check the IDL
 test: build
 	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
 	@$(CARGO) test --workspace --locked
+	@echo "==> idl/ilm.json matches the program"
+	@$(CARGO) run --locked -q -p ilm-idl -- --check
+
+## idl: regenerate idl/ilm.json from the program (Anchor's IDL builder)
+idl: setup
+	@$(CARGO) run --locked -q -p ilm-idl
 
 ## lint: formatting and clippy, warnings are errors
 lint: setup

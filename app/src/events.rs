@@ -11,6 +11,10 @@ macro_rules! events {
         }
 
         impl Event {
+            /// Every event type this client decodes, by the program's names
+            /// (`tests/tests/sources.rs` checks them against the IDL).
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($name)),*];
+
             /// The event's type name, as in the program.
             pub fn name(&self) -> &'static str {
                 match self {
@@ -50,6 +54,7 @@ events!(
     WorkRejected,
     ClaimClosed,
     AnswerCommitted,
+    RevealsOpened,
     RootPublished,
     BitmapInitialized,
     LeafClaimed,

@@ -576,7 +576,8 @@ impl Env {
     }
 
     /// Asserts no token was created or lost: for both mints, the users'
-    /// wallets, the stake vault and the given task vaults hold the whole supply.
+    /// wallets, the stake vault and the given task vaults hold the whole
+    /// supply, which never grows (it shrinks only by burned slashes).
     pub fn assert_conserved(&self, vaults: &[Pubkey]) {
         for mint in [self.mint, self.stake_mint] {
             let wallets: u64 = self
@@ -601,7 +602,8 @@ impl Env {
                     .unwrap(),
             );
             assert_eq!(wallets + vaults, supply, "tokens of {mint} not conserved");
-            assert_eq!(supply, STARTING_TOKENS * self.owners.len() as u64);
+            // nothing is minted; the slash of a wrong Preimage answer is burned
+            assert!(supply <= STARTING_TOKENS * self.owners.len() as u64);
         }
     }
 }

@@ -160,12 +160,14 @@ fn wrong_answer_is_refused_cannot_be_retried_and_ends_as_a_rejection() {
         IlmError::InvalidClaimState,
     );
     assert_eq!(env.balance(&env.wallet(&u.pubkey())), STARTING_TOKENS);
-    // the claim holds its slot until the reveal window closes, then ends like
-    // a rejection: the employer who set the answer gets no slash from it
+    // the claim holds its slot until the reveal window closes (deadline +
+    // 2 x review_secs), then ends as a rejection whose slash is burned: the
+    // employer who set the answer gets none of it
     let slash_to = env.stake_wallet(&employer.pubkey());
     let expire = ix::expire_claim(&t, &env.market, &u.pubkey(), &slash_to);
+    env.warp(2 * WINDOW - 1);
     env.fails(expire.clone(), &[], IlmError::LeaseNotExpired);
-    env.warp(WINDOW);
+    env.warp(1);
     let ix = reveal(&env, &t, &u, ANSWER, SALT);
     env.fails(ix, &[&u], IlmError::RevealWindowClosed);
     env.ok(expire, &[]);
@@ -173,7 +175,7 @@ fn wrong_answer_is_refused_cannot_be_retried_and_ends_as_a_rejection() {
     let s = env.stake_state(&u.pubkey());
     assert_eq!(
         (s.amount, s.locked, s.rejected, s.expired),
-        (150_000_000, 0, 1, 0)
+        (140_000_000, 0, 1, 0)
     );
     assert_eq!(env.employer_state(&t).rejected, 1);
     assert_eq!(

@@ -140,7 +140,7 @@ pub enum IlmError {
     RevealsNotOpen,
     #[msg("Reveals open only after the deadline (commits are accepted until then)")]
     RevealsOpenTooEarly,
-    #[msg("Reveal window over: reveals end review_secs after open_reveals")]
+    #[msg("Reveal window over: reveals end at deadline + 2 x review_secs")]
     RevealWindowClosed,
     #[msg("Reveals are already open")]
     RevealsAlreadyOpen,

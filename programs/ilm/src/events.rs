@@ -159,7 +159,8 @@ pub struct AnswerCommitted {
     pub commitment: [u8; 32],
 }
 
-/// A Preimage task's employer published its salt: reveals are open until `reveals_end`.
+/// A Preimage task's employer published its salt: reveals are open until
+/// `reveals_end` (`deadline + 2 × review_secs`).
 #[event]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevealsOpened {

@@ -26,7 +26,8 @@ pub enum TaskCmd {
         /// Slots (or units, or nothing for Merkle) to add.
         slots: u32,
     },
-    /// Cancel before anyone claims; the escrow comes back.
+    /// Stop new claims and take back what no live claim can still earn (an
+    /// Attested task keeps its units until its live leases end; `close` returns them).
     Cancel { task: Pubkey },
     /// Preimage, after the deadline: publish the salt `create` saved, so
     /// contributors can reveal (employer only). If you never do, every
@@ -211,6 +212,19 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
                 .ok_or("a preimage task needs --answer <TEXT>")?;
             // The secret that keeps the answer unguessable until reveals open;
             // saved before sending, a task whose salt is lost can only pay by silence.
+            // A task at this address already exists (a stale employer record):
+            // its salt must never be overwritten.
+            if ctx
+                .ledger
+                .account(&keys.task)
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
+                return Err(format!(
+                    "task {} already exists: run the command again once the ledger shows it",
+                    keys.task
+                ));
+            }
             let salt = random_salt()?;
             save_answer(ctx, &keys.task, answer, &salt)?;
             (
@@ -338,7 +352,7 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         let reveals = if opened_at == 0 {
             "not open".to_string()
         } else {
-            format!("open until {}", opened_at + t.review_secs)
+            format!("open until {}", t.reveals_end().map_err(|e| e.to_string())?)
         };
         r.insert("reveals".into(), reveals.into());
         if opened_at > 0 {

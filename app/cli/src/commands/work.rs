@@ -188,6 +188,16 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
         WorkCmd::Commit { task, answer } => {
             let (keys, t) = ctx.task(&task)?;
             require_verifier(&task, &t, "preimage", hint_for(&t))?;
+            // One commitment per claim: a second would overwrite the salt the
+            // first needs, and the program refuses it anyway.
+            if let Some(c) = ctx.try_load::<Claim>(&keys.claim(&me), "claim")? {
+                if c.status != ilm_client::ClaimStatus::Leased {
+                    return Err(format!(
+                        "your claim on task {task} is {:?}: nothing to commit (reveal with `ilm work reveal`)",
+                        c.status
+                    ));
+                }
+            }
             let salt = random_salt()?;
             let commitment = answer::commitment(&task, &me, answer.as_bytes(), &salt);
             // Saved before sending: a commitment whose salt is lost can never be revealed.
@@ -210,6 +220,20 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 (Some(a), Some(s)) => (a, parse_hex(&s)?),
                 _ => load_answer(ctx, &task)?,
             };
+            // The salt is public now: check the answer here, since a wrong
+            // reveal would publish it and pay nothing.
+            if let Verifier::Preimage {
+                answer_hash,
+                salt: employer_salt,
+                ..
+            } = t.verifier
+            {
+                if answer::answer_hash(&task, &employer_salt, answer.as_bytes()) != answer_hash {
+                    return Err(format!(
+                        "{answer:?} is not the task's answer: not revealed (a wrong reveal would publish it and pay nothing)"
+                    ));
+                }
+            }
             pay_to_me(ctx, &keys, &task, |wallet| {
                 ix::reveal_answer(&keys, &me, wallet, answer.into_bytes(), salt)
             })

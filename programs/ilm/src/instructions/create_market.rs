@@ -8,7 +8,9 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct CreateMarketArgs {
+    /// Free-form number so one authority can run several markets (part of the address).
     pub market_id: u64,
+    /// The market's rules.
     pub params: MarketParams,
 }
 

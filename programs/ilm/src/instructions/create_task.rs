@@ -14,15 +14,25 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct CreateTaskArgs {
     /// Must equal the employer record's `tasks_posted` (0 for a first task).
     pub task_id: u64,
+    /// Paid per completion (per unit for Attested), in reward-mint base units.
     pub reward: u64,
+    /// Completion slots (units for Attested) funded at creation.
     pub max_completions: u32,
+    /// Unix time: no claims (Preimage: no commits) from then on; at most 366 days ahead.
     pub deadline: i64,
+    /// How long a claim holds its slot; must fit before the deadline, at most 30 days.
     pub lease_secs: i64,
+    /// Stake each claim locks, in stake-mint base units; above 0 unless Merkle.
     pub bond: u64,
+    /// Review window (Review) or reveal window (Preimage, at least 1 hour), at most 30 days.
     pub review_secs: i64,
+    /// Track record a contributor needs to claim.
     pub qualification: Qualification,
+    /// sha256 of the task specification.
     pub spec_hash: [u8; 32],
+    /// Where the specification is, at most 128 bytes.
     pub spec_uri: String,
+    /// How work is proven: Preimage with both hashes and no salt yet, Merkle empty.
     pub verifier: Verifier,
 }
 

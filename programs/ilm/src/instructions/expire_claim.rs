@@ -1,6 +1,6 @@
 use crate::error::IlmError;
 use crate::events::ClaimExpired;
-use crate::instructions::shared::{is_frozen, now, transfer};
+use crate::instructions::shared::{burn, is_frozen, now, transfer};
 use crate::math::bps_of;
 use crate::state::{Claim, ClaimStatus, Employer, Market, Stake, Task, Verifier};
 use anchor_lang::prelude::*;
@@ -10,11 +10,11 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 /// of the bond compensates the employer for the blocked slot, the rest of the
 /// bond is unlocked, and the slot is free again. A Preimage commitment
 /// expires only when the reveal window closed without a right answer (if the
-/// employer never opened reveals, `settle_work` pays it instead), and ends
-/// like a rejection: never slashed, since the employer who set the answer
-/// must not profit from answers failing it. Nothing is slashed while the
-/// task vault or the stake vault is frozen: a payout the contributor could
-/// not receive must not cost its bond.
+/// employer never opened reveals, `settle_work` pays it instead) and ends as
+/// a rejection: its slash is burned, so a wrong guess costs the guesser but
+/// pays nobody (the employer who set the answer must not profit from answers
+/// failing it). Nothing is slashed while the task vault or the stake vault is
+/// frozen: a payout the contributor could not receive must not cost its bond.
 #[derive(Accounts)]
 pub struct ExpireClaim<'info> {
     #[account(address = task.market)]
@@ -35,7 +35,8 @@ pub struct ExpireClaim<'info> {
         constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
-    #[account(address = market.stake_mint, mint::token_program = token_program)]
+    /// Writable: a Preimage commitment's slash is burned.
+    #[account(mut, address = market.stake_mint, mint::token_program = token_program)]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
@@ -65,10 +66,7 @@ impl ExpireClaim<'_> {
                     return err!(IlmError::InvalidClaimState);
                 };
                 require!(opened_at > 0, IlmError::RevealsNotOpen);
-                require!(
-                    now >= opened_at.saturating_add(self.task.review_secs),
-                    IlmError::LeaseNotExpired
-                );
+                require!(now >= self.task.reveals_end()?, IlmError::LeaseNotExpired);
             }
             _ => return err!(IlmError::InvalidClaimState),
         }
@@ -80,22 +78,33 @@ impl ExpireClaim<'_> {
         let bond = a.claim.bond;
         let frozen = is_frozen(&a.vault) || is_frozen(&a.stake_vault.to_account_info());
         let committed = a.claim.status == ClaimStatus::Committed;
-        let slashed = if frozen || committed {
+        let slashed = if frozen {
             0
         } else {
             bps_of(bond, a.task.slash_bps)
         };
         let market_info = a.market.to_account_info();
         a.market.with_signer(|seeds| {
-            transfer(
-                &a.token_program,
-                a.stake_vault.to_account_info(),
-                &a.stake_mint,
-                a.employer_stake_token.to_account_info(),
-                market_info,
-                seeds,
-                slashed,
-            )
+            if committed {
+                burn(
+                    &a.token_program,
+                    a.stake_vault.to_account_info(),
+                    &a.stake_mint,
+                    market_info,
+                    seeds,
+                    slashed,
+                )
+            } else {
+                transfer(
+                    &a.token_program,
+                    a.stake_vault.to_account_info(),
+                    &a.stake_mint,
+                    a.employer_stake_token.to_account_info(),
+                    market_info,
+                    seeds,
+                    slashed,
+                )
+            }
         })?;
         a.stake.slash(bond, slashed)?;
         a.task.release_slot()?;

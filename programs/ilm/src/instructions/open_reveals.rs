@@ -54,7 +54,7 @@ impl OpenReveals<'_> {
         emit!(RevealsOpened {
             task: task.key(),
             salt,
-            reveals_end: now.saturating_add(task.review_secs),
+            reveals_end: task.reveals_end()?,
         });
         Ok(())
     }

@@ -1,13 +1,15 @@
 use crate::constants::MAX_ANSWER_LEN;
 use crate::error::IlmError;
-use crate::instructions::shared::Payout;
+use crate::instructions::shared::{is_frozen, Payout};
 use crate::state::{Claim, ClaimStatus, Stake, Task, Verifier};
 use crate::verify::answer::{answer_hash, commitment};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 /// Reveals a committed answer once the employer opened reveals; if it is the
-/// task's known answer the contributor is paid in the same instruction.
+/// task's known answer the contributor is paid in the same instruction (or,
+/// while the vault or the payee account is frozen, the claim is Verified and
+/// paid by `settle_work` later).
 #[derive(Accounts)]
 pub struct RevealAnswer<'info> {
     pub contributor: Signer<'info>,
@@ -54,7 +56,7 @@ impl RevealAnswer<'_> {
         require!(opened_at > 0, IlmError::RevealsNotOpen);
         let clock = Clock::get()?;
         require!(
-            clock.unix_timestamp < opened_at.saturating_add(task.review_secs),
+            clock.unix_timestamp < task.reveals_end()?,
             IlmError::RevealWindowClosed
         );
         require!(clock.slot > claim.committed_slot, IlmError::RevealTooEarly);
@@ -73,6 +75,12 @@ impl RevealAnswer<'_> {
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
+        if is_frozen(&a.vault) || a.contributor_token.is_frozen() {
+            // The transfer cannot go through, but the answer is proven: it is
+            // owed, and `settle_work` pays it once the account is thawed.
+            a.claim.status = ClaimStatus::Verified;
+            return Ok(());
+        }
         Payout {
             task: &mut a.task,
             claim: &mut a.claim,

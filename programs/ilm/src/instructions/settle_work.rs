@@ -5,11 +5,15 @@ use crate::state::{ClaimStatus, Verifier};
 use anchor_lang::prelude::*;
 
 /// Anyone pays a submission the employer left undecided for `review_secs`,
-/// or a Preimage commitment whose employer never opened reveals by
-/// `deadline + review_secs`: the employer's silence costs the employer.
+/// a Preimage commitment whose employer never opened reveals by
+/// `deadline + review_secs` (the employer's silence costs the employer), or a
+/// right answer revealed while an account was frozen (Verified).
 impl PayWork<'_> {
     pub fn validate_settle(&self) -> Result<()> {
         let now = now()?;
+        if self.claim.status == ClaimStatus::Verified {
+            return Ok(());
+        }
         if self.claim.status == ClaimStatus::Committed {
             let Verifier::Preimage { opened_at, .. } = self.task.verifier else {
                 return err!(IlmError::InvalidClaimState);

@@ -6,7 +6,9 @@ use crate::math::mul;
 use crate::state::{Claim, ClaimStatus, Market, Stake, Task};
 use crate::verify::mint_extensions::check_mint_extensions;
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, TransferChecked};
+use anchor_spl::token_interface::{
+    self, BurnChecked, Mint, TokenAccount, TokenInterface, TransferChecked,
+};
 
 /// Moves `amount` with `transfer_checked` (decimals and mint checked by the
 /// token program, so Token and Token-2022 behave the same). `signer_seeds` is
@@ -33,6 +35,28 @@ pub fn transfer<'info>(
     };
     let cpi = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
     token_interface::transfer_checked(cpi, amount, mint.decimals)
+}
+
+/// Burns `amount` from `from` (a program vault), signed by its PDA
+/// authority with `signer_seeds`. A zero amount is skipped.
+pub fn burn<'info>(
+    token_program: &Interface<'info, TokenInterface>,
+    from: AccountInfo<'info>,
+    mint: &InterfaceAccount<'info, Mint>,
+    authority: AccountInfo<'info>,
+    signer_seeds: &[&[&[u8]]],
+    amount: u64,
+) -> Result<()> {
+    if amount == 0 {
+        return Ok(());
+    }
+    let accounts = BurnChecked {
+        mint: mint.to_account_info(),
+        from,
+        authority,
+    };
+    let cpi = CpiContext::new_with_signer(token_program.key(), accounts, signer_seeds);
+    token_interface::burn_checked(cpi, amount, mint.decimals)
 }
 
 /// Pays `amount` out of a task's vault, signed by the task PDA (the vault's authority).

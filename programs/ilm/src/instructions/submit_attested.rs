@@ -10,6 +10,7 @@ use solana_instructions_sysvar::{load_current_index_checked, load_instruction_at
 pub struct SubmitAttestedArgs {
     /// Units measured since the claim began; only ever goes up.
     pub cumulative_units: u64,
+    /// Hash of the measured work, as the attesters signed it.
     pub result_hash: [u8; 32],
     /// Unix time after which the attestation is void.
     pub expires_at: i64,

@@ -8,7 +8,9 @@ use anchor_lang::prelude::*;
 /// cooldown change to unstake requests made afterwards.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct UpdateMarketArgs {
+    /// Every rule, replaced whole (read the market and change what you need).
     pub params: MarketParams,
+    /// Stops new stakes, tasks and claims; never payouts or withdrawals.
     pub paused: bool,
 }
 

@@ -7,12 +7,15 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace)]
 pub struct Bitmap {
+    /// The Merkle task whose leaves this shard marks paid.
     pub task: Pubkey,
+    /// Which 65,536 leaves: `shard * 65,536` onwards.
     pub shard: u16,
     /// Leaves (bits) this shard covers.
     pub leaves: u32,
     /// Paid the rent; gets it back from `close_bitmap`.
     pub payer: Pubkey,
+    /// Canonical bump of this PDA.
     pub bump: u8,
 }
 

@@ -9,13 +9,18 @@ pub enum ClaimStatus {
     Committed,
     /// Waiting for the employer's decision or for settlement.
     Submitted,
+    /// Paid (approved, settled, revealed right, or every attested unit).
     Paid,
+    /// Refused by the employer, or a Preimage commitment never revealed right.
     Rejected,
     /// Lease ran out without a submission (slash_bps of the bond slashed,
     /// unless a vault was frozen or the claim was an Attested one already paid).
     Expired,
     /// Given back by the contributor before expiry.
     Abandoned,
+    /// Proven (a right Preimage reveal) while the vault or the payee account
+    /// was frozen: owed, paid by `settle_work` once the transfer can go through.
+    Verified,
 }
 
 /// One contributor's lease on one task. PDA `["claim", task, contributor]`.
@@ -24,8 +29,11 @@ pub enum ClaimStatus {
 #[account]
 #[derive(InitSpace)]
 pub struct Claim {
+    /// The task the lease is on.
     pub task: Pubkey,
+    /// Who holds the lease and is paid.
     pub contributor: Pubkey,
+    /// Where the claim is in its lifecycle.
     pub status: ClaimStatus,
     /// Stake locked by this claim.
     pub bond: u64,
@@ -37,9 +45,11 @@ pub struct Claim {
     pub committed_slot: u64,
     /// Hash of the delivered work.
     pub result_hash: [u8; 32],
+    /// When the work was submitted (Review verifier); the review window starts here.
     pub submitted_at: i64,
     /// Attested verifier: units already paid.
     pub paid_units: u64,
+    /// Canonical bump of this PDA.
     pub bump: u8,
 }
 

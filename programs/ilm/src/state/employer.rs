@@ -8,15 +8,21 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace)]
 pub struct Employer {
+    /// The market the record is kept in.
     pub market: Pubkey,
+    /// Whose record this is.
     pub employer: Pubkey,
+    /// Tasks created so far; the next task id.
     pub tasks_posted: u64,
+    /// Submissions the employer approved.
     pub approved: u64,
+    /// Submissions the employer rejected (and Preimage commitments never revealed right).
     pub rejected: u64,
     /// Submissions paid by `settle_work` because the employer stayed silent.
     pub auto_settled: u64,
     /// Leases that expired on this employer's tasks.
     pub leases_expired: u64,
+    /// Canonical bump of this PDA.
     pub bump: u8,
 }
 

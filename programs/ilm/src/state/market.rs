@@ -52,13 +52,21 @@ pub struct Market {
 /// Market parameters an authority sets at creation and may change later.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug, PartialEq, Eq)]
 pub struct MarketParams {
+    /// Stake a contributor must hold to claim work, in stake-mint base units.
     pub min_stake: u64,
+    /// Wait between an unstake request and the withdrawal, at most 30 days.
     pub unstake_cooldown_secs: i64,
+    /// Share of an expired lease's bond paid to the employer, in bps.
     pub slash_bps: u16,
+    /// Protocol fee on each payout, at most 1,000 bps.
     pub fee_bps: u16,
+    /// Wallet whose token accounts receive collected fees.
     pub fee_owner: Pubkey,
+    /// ed25519 keys that attest DePIN work, at most 8 (pinned by each Attested task).
     pub attesters: Vec<Pubkey>,
+    /// Signatures needed per attestation: 1..=attesters, or 0 without attesters.
     pub attester_threshold: u8,
+    /// Mints with a freeze authority the market accepts, at most 4.
     pub freezable_mints: Vec<Pubkey>,
 }
 

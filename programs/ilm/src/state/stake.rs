@@ -11,7 +11,9 @@ use anchor_lang::prelude::*;
 #[account]
 #[derive(InitSpace)]
 pub struct Stake {
+    /// The market this stake is in.
     pub market: Pubkey,
+    /// Whose stake and work record this is.
     pub contributor: Pubkey,
     /// Tokens held for this contributor in the market's stake vault.
     pub amount: u64,
@@ -32,6 +34,7 @@ pub struct Stake {
     pub abandoned: u32,
     /// Tokens earned, summed over every task mint (a reputation signal, not a balance).
     pub earned: u64,
+    /// Canonical bump of this PDA.
     pub bump: u8,
 }
 

@@ -19,7 +19,7 @@ pub enum Verifier {
         salt_hash: [u8; 32],
         /// The employer's secret once published (zero before).
         salt: [u8; 32],
-        /// When `open_reveals` ran (0 before): reveals until `opened_at + review_secs`.
+        /// When `open_reveals` ran (0 before); reveals until `deadline + 2 × review_secs`.
         opened_at: i64,
     },
     /// m-of-n ed25519 attestations of cumulative units; `reward` is per unit
@@ -29,9 +29,13 @@ pub enum Verifier {
     /// bitmap; `reward x max_completions` is the budget the root may spend.
     /// Created empty; `publish_root` fills it in.
     Merkle {
+        /// Root over `(index, recipient, amount)` leaves (zero until published).
         root: [u8; 32],
+        /// Leaves in the tree.
         leaf_count: u32,
+        /// Sum of every leaf's amount.
         total: u64,
+        /// Sum of the leaves paid so far.
         claimed: u64,
         /// When the root was published: recipients keep at least
         /// `MIN_CLAIM_WINDOW_SECS` after it, whatever the deadline.
@@ -52,7 +56,9 @@ pub struct Qualification {
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
 pub enum TaskStatus {
+    /// Takes claims until the deadline.
     Open,
+    /// Takes no new claims; what live claims can still earn stays in the vault.
     Cancelled,
 }
 
@@ -68,8 +74,11 @@ pub enum TaskStatus {
 #[account]
 #[derive(InitSpace)]
 pub struct Task {
+    /// The market the task is posted in.
     pub market: Pubkey,
+    /// Who posted and funds the task.
     pub employer: Pubkey,
+    /// The employer's sequence number for this task (part of the address).
     pub task_id: u64,
     /// Mint of the reward (classic Token or Token-2022).
     pub mint: Pubkey,
@@ -98,11 +107,13 @@ pub struct Task {
     pub review_secs: i64,
     /// Share of an expired claim's bond paid to the employer (from the market at creation).
     pub slash_bps: u16,
+    /// Track record a contributor needs to claim.
     pub qualification: Qualification,
     /// sha256 of the task specification.
     pub spec_hash: [u8; 32],
     #[max_len(MAX_SPEC_URI_LEN)]
     pub spec_uri: String,
+    /// How work is proven and paid.
     pub verifier: Verifier,
     /// Attested: the market's attester set when the task was created; only
     /// these keys can pay it, whatever the market changes later.
@@ -112,8 +123,11 @@ pub struct Task {
     pub attester_threshold: u8,
     /// Fees earned on payouts, waiting in the vault for `collect_fees`.
     pub fees_owed: u64,
+    /// Open, or Cancelled (no new claims).
     pub status: TaskStatus,
+    /// Canonical bump of this PDA.
     pub bump: u8,
+    /// Canonical bump of the vault PDA.
     pub vault_bump: u8,
 }
 
@@ -222,6 +236,16 @@ impl Task {
             .checked_add(self.review_secs)
             .ok_or_else(|| error!(IlmError::MathOverflow))?;
         Ok(reviewed.max(self.claim_window_end()?))
+    }
+
+    /// Until when a Preimage task takes reveals: `deadline + 2 × review_secs`,
+    /// whenever the employer opened them (it must by `deadline +
+    /// review_secs`), so contributors know the end in advance and always get
+    /// at least `review_secs`.
+    pub fn reveals_end(&self) -> Result<i64> {
+        self.finished_at()?
+            .checked_add(self.review_secs)
+            .ok_or_else(|| error!(IlmError::MathOverflow))
     }
 
     /// When a published Merkle root's payouts may end: the deadline, but

@@ -1,0 +1,50 @@
+//! `ilm-idl`: builds ilm's IDL with Anchor's own builder (the program's
+//! `idl-build` feature prints each piece in a test; the builder merges them)
+//! and writes `idl/ilm.json`; `ilm-idl --check` fails when the committed file
+//! differs from what the program now produces.
+use anchor_lang_idl::build::IdlBuilder;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let check = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--check") => true,
+        Some(other) => {
+            eprintln!("ilm-idl: unknown argument {other:?}; usage: ilm-idl [--check]");
+            return ExitCode::from(2);
+        }
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the idl crate lives in the workspace");
+    let idl = match IdlBuilder::new()
+        .program_path(root.join("programs/ilm"))
+        .build()
+    {
+        Ok(idl) => idl,
+        Err(e) => {
+            eprintln!("ilm-idl: building the IDL failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = serde_json::to_string_pretty(&idl).expect("an IDL serializes") + "\n";
+    let file = root.join("idl/ilm.json");
+    if check {
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
+        if committed != json {
+            eprintln!(
+                "ilm-idl: {} is stale: the program's instructions, accounts, events or errors changed; run `make idl` and commit it",
+                file.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        println!("ilm-idl: {} is current", file.display());
+    } else if let Err(e) = std::fs::write(&file, json) {
+        eprintln!("ilm-idl: cannot write {}: {e}", file.display());
+        return ExitCode::FAILURE;
+    } else {
+        println!("ilm-idl: wrote {}", file.display());
+    }
+    ExitCode::SUCCESS
+}
