@@ -34,6 +34,7 @@ lint: setup
 	@$(CARGO) fmt --all -- --check
 	@$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	@$(CARGO) clippy -p ilm --features sbf-dispatch --locked -- -D warnings
+	@$(CARGO) clippy -p ilm --features cpi --locked -- -D warnings
 
 ## bench: print the compute-unit table of every instruction (BENCH.md)
 bench: build

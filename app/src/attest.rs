@@ -82,3 +82,34 @@ pub fn precompile_instruction(signatures: &[([u8; 32], [u8; 64])], message: &[u8
         data,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ilm::verify::ed25519::signers_of;
+
+    /// The offsets this client writes are the ones the program reads: one
+    /// source (the program's parser) judges the client's layout.
+    #[test]
+    fn the_program_reads_every_signer_the_client_packs() {
+        let a = Attestation {
+            market: Pubkey::new_from_array([1; 32]),
+            domain: [2; 32],
+            task: Pubkey::new_from_array([3; 32]),
+            contributor: Pubkey::new_from_array([4; 32]),
+            cumulative_units: 7,
+            result_hash: [5; 32],
+            expires_at: 9,
+        };
+        let keys: Vec<Keypair> = (0..8)
+            .map(|i| Keypair::new_from_array([40 + i; 32]))
+            .collect();
+        for n in 1..=keys.len() {
+            let sigs: Vec<_> = keys[..n].iter().map(|k| a.sign(k)).collect();
+            let ix = precompile_instruction(&sigs, &a.message());
+            let read = signers_of(&ix.data, &a.message()).expect("the program parses it");
+            let want: Vec<Pubkey> = keys[..n].iter().map(|k| k.pubkey()).collect();
+            assert_eq!(read, want);
+        }
+    }
+}
