@@ -22,6 +22,7 @@ build: setup
 test: build
 	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
 	@$(CARGO) test --workspace --locked
+	@$(CARGO) test --locked -q -p ilm --features cpi --doc
 	@echo "==> idl/ilm.json matches the program"
 	@$(CARGO) run --locked -q -p ilm-idl -- --check
 

@@ -3,6 +3,36 @@
 //! attestation signing, Merkle payout trees, token helpers and one [`ledger::Ledger`]
 //! over an embedded LiteSVM or any Solana RPC endpoint. It builds on the program
 //! crate itself (`no-entrypoint`), so account layouts and arguments never drift.
+//!
+//! Building transactions in your own service: a contributor claims an
+//! employer's first task, and once the work is submitted the employer pays it
+//! to any token account the contributor owns.
+//!
+//! ```
+//! use anchor_lang::prelude::Pubkey;
+//! use ilm_client::ix::{self, MarketKeys, TaskKeys};
+//! use ilm_client::token;
+//! use solana_keypair::Keypair;
+//! use solana_signer::Signer;
+//! use solana_transaction::Transaction;
+//!
+//! let (authority, employer, contributor) = (Keypair::new(), Keypair::new(), Keypair::new());
+//! let (reward_mint, stake_mint) = (Pubkey::new_unique(), Pubkey::new_unique());
+//! let market = MarketKeys::new(authority.pubkey(), 0, stake_mint, token::TOKEN_PROGRAM);
+//! let task = TaskKeys::new(market.market, employer.pubkey(), 0, reward_mint, token::TOKEN_PROGRAM);
+//! let blockhash = solana_hash::Hash::default(); // getLatestBlockhash on a cluster
+//! let claim = ix::claim_task(&task, &contributor.pubkey());
+//! let tx = Transaction::new_signed_with_payer(
+//!     &[claim],
+//!     Some(&contributor.pubkey()),
+//!     &[&contributor],
+//!     blockhash,
+//! );
+//! assert!(tx.verify().is_ok());
+//! let to = token::ata(&contributor.pubkey(), &reward_mint, &token::TOKEN_PROGRAM);
+//! let approve = ix::approve_work(&task, &contributor.pubkey(), &to);
+//! assert_eq!(approve.program_id, ilm_client::PROGRAM_ID);
+//! ```
 pub mod accounts;
 pub mod answer;
 pub mod attest;

@@ -2,9 +2,33 @@
 //!
 //! Employers escrow tokens against tasks; contributors stake, lease a
 //! completion slot, deliver, and are paid by the same instruction that
-//! accepts the work. Nobody, the employer included, can take money owed for
-//! work in progress. Design: `docs/DESIGN.md`, guarantees: `SECURITY.md`; accounts in [`state`], rules in
+//! accepts the work. Nobody (the employer, the market authority, another
+//! contributor) can take money owed for work in progress; what attesters and
+//! allow-listed freeze authorities are trusted with is in `SECURITY.md`.
+//! Design: `docs/DESIGN.md`; accounts in [`state`], rules in
 //! [`instructions`], pure checks in [`verify`].
+//!
+//! Calling ilm from another program (`features = ["cpi"]`): a program whose
+//! PDA posted a task funds more of its slots; `fund_task` checks the PDA
+//! signed as the task's employer.
+#![cfg_attr(
+    feature = "cpi",
+    doc = r#"
+```
+use anchor_lang::prelude::*;
+
+fn fund_more<'info>(
+    ilm_program: &AccountInfo<'info>,
+    accounts: ilm::cpi::accounts::FundTask<'info>,
+    employer_pda_seeds: &[&[&[u8]]],
+    slots: u32,
+) -> Result<()> {
+    let cpi = CpiContext::new_with_signer(ilm_program.key(), accounts, employer_pda_seeds);
+    ilm::cpi::fund_task(cpi, slots)
+}
+```
+"#
+)]
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
