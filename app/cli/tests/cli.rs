@@ -372,6 +372,11 @@ fn attested_work_and_market_upkeep() {
         &["work", "submit", &depin, "--result-hash", &"00".repeat(32)],
         "use `ilm attest submit`",
     );
+    // Attesters sign at different moments, so they agree on an absolute expiry.
+    let clock = sh.json("alice", &["ledger", "info"])["clock"]
+        .as_i64()
+        .unwrap();
+    let expires_at = (clock + 3_600).to_string();
     let sign = |who: &str, units: &str| {
         let out = sh.path(&format!("{who}-{units}.json"));
         let args = [
@@ -383,6 +388,8 @@ fn attested_work_and_market_upkeep() {
             units,
             "--result-hash",
             &"cd".repeat(32),
+            "--expires-at",
+            &expires_at,
             "-o",
             out.to_str().unwrap(),
         ];

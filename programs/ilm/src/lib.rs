@@ -147,7 +147,8 @@ pub mod ilm {
     }
 
     /// Anyone, once review_secs passed since submission without a decision: pays as if approved.
-    /// Also pays a Preimage commitment when the employer never opened reveals by deadline + review_secs.
+    /// Also pays a Preimage commitment when the employer never opened reveals by deadline + review_secs,
+    /// and a Verified claim (a right answer revealed while an account was frozen).
     #[access_control(ctx.accounts.validate_settle())]
     pub fn settle_work(ctx: Context<PayWork>) -> Result<()> {
         PayWork::settle(ctx)
@@ -159,13 +160,13 @@ pub mod ilm {
         CloseClaim::handler(ctx)
     }
 
-    /// Preimage: commits to an answer (bound to task and contributor) on a leased claim, before the deadline.
+    /// Preimage: commits to an answer (bound to task and contributor) on a leased claim, before its lease ends.
     #[access_control(ctx.accounts.validate())]
     pub fn commit_answer(ctx: Context<CommitAnswer>, commitment: [u8; 32]) -> Result<()> {
         CommitAnswer::handler(ctx, commitment)
     }
 
-    /// Preimage: after the deadline the employer publishes the salt of its answer hash; reveals open for review_secs.
+    /// Preimage: after the deadline the employer publishes the salt of its answer hash; reveals until deadline + 2 x review_secs.
     #[access_control(ctx.accounts.validate(&salt))]
     pub fn open_reveals(ctx: Context<OpenReveals>, salt: [u8; 32]) -> Result<()> {
         OpenReveals::handler(ctx, salt)

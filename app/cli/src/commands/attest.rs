@@ -31,8 +31,12 @@ pub enum AttestCmd {
         #[arg(long)]
         result_hash: Option<String>,
         /// How long the attestation stays valid.
-        #[arg(long, default_value = "1h")]
+        #[arg(long, default_value = "1h", conflicts_with = "expires_at")]
         expires_in: String,
+        /// Unix time the attestation expires at: what several attesters
+        /// signing the same statement agree on (their clocks differ).
+        #[arg(long)]
+        expires_at: Option<i64>,
         /// Write the signed attestation here (else it is only printed).
         #[arg(short = 'o', long)]
         out: Option<PathBuf>,
@@ -75,6 +79,7 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
             result,
             result_hash,
             expires_in,
+            expires_at,
             out,
         } => {
             let (keys, t) = ctx.task(&task)?;
@@ -101,7 +106,10 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
                 contributor,
                 cumulative_units: units,
                 result_hash: hash,
-                expires_at: now + parse_duration(&expires_in)?,
+                expires_at: match expires_at {
+                    Some(at) => at,
+                    None => now + parse_duration(&expires_in)?,
+                },
             };
             let (key, sig) = a.sign(&ctx.payer);
             let signed = SignedAttestation {

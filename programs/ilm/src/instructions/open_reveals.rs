@@ -7,8 +7,9 @@ use anchor_lang::prelude::*;
 
 /// Preimage, second phase: after the deadline (commits are closed) the
 /// employer publishes the salt its answer hash was made with, and reveals are
-/// paid for `review_secs`. Until then no answer and no usable hash is on
-/// chain, so nobody can copy or guess one.
+/// paid until `deadline + 2 × review_secs` (at least `review_secs` after
+/// this). Until then no answer and no usable hash is on chain, so nobody can
+/// copy or guess one.
 #[derive(Accounts)]
 pub struct OpenReveals<'info> {
     pub employer: Signer<'info>,

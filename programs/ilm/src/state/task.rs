@@ -8,10 +8,11 @@ use anchor_lang::prelude::*;
 pub enum Verifier {
     /// Human judgment: the employer approves or rejects; silence past `review_secs` pays.
     Review,
-    /// Known answer, two phases: contributors commit until the deadline;
-    /// the employer then publishes `salt` (`open_reveals`) and reveals are
-    /// paid for `review_secs` after that. If the employer stays silent until
-    /// `deadline + review_secs`, every committed claim is paid (`settle_work`).
+    /// Known answer, two phases: contributors commit during their leases
+    /// (which end by the deadline); the employer then publishes `salt`
+    /// (`open_reveals`) and reveals are paid until `deadline + 2 ×
+    /// review_secs`. If the employer stays silent until `deadline +
+    /// review_secs`, every committed claim is paid (`settle_work`).
     Preimage {
         /// `sha256(ANSWER_TAG || task || salt || answer)`: unguessable before the salt is out.
         answer_hash: [u8; 32],
@@ -95,7 +96,7 @@ pub struct Task {
     pub max_completions: u32,
     /// Slots paid.
     pub completions: u32,
-    /// Slots held by live claims (leased, committed or submitted).
+    /// Slots held by live claims (leased, committed, submitted or verified).
     pub active: u32,
     /// No new claims at or after this time; leases never run past it.
     pub deadline: i64,
@@ -111,6 +112,7 @@ pub struct Task {
     pub qualification: Qualification,
     /// sha256 of the task specification.
     pub spec_hash: [u8; 32],
+    /// Where the specification is, at most 128 bytes.
     #[max_len(MAX_SPEC_URI_LEN)]
     pub spec_uri: String,
     /// How work is proven and paid.
