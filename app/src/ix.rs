@@ -491,6 +491,20 @@ pub fn publish_root(t: &TaskKeys, root: [u8; 32], leaf_count: u32, total: u64) -
     )
 }
 
+/// `publish_root` for `tree`, then one `init_bitmap` per shard its leaves
+/// need, `payer` paying the shards' rent.
+pub fn publish_tree(t: &TaskKeys, tree: &crate::merkle::Tree, payer: &Pubkey) -> Vec<Instruction> {
+    let shards = tree.leaf_count().div_ceil(ilm::constants::LEAVES_PER_SHARD);
+    std::iter::once(publish_root(
+        t,
+        tree.root(),
+        tree.leaf_count(),
+        tree.total(),
+    ))
+    .chain((0..shards).map(|shard| init_bitmap(t, payer, shard as u16)))
+    .collect()
+}
+
 /// `init_bitmap`: `payer` pays the shard's rent.
 pub fn init_bitmap(t: &TaskKeys, payer: &Pubkey, shard: u16) -> Instruction {
     build(

@@ -1,8 +1,10 @@
 //! Rust client for the ilm program: PDA helpers mirroring the program's seeds,
 //! typed instruction builders, account and event decoding, answer commitments,
-//! attestation signing, Merkle payout trees, token helpers and one [`ledger::Ledger`]
-//! over an embedded LiteSVM or any Solana RPC endpoint. It builds on the program
-//! crate itself (`no-entrypoint`), so account layouts and arguments never drift.
+//! attestation signing, Merkle payout trees, the proofs and attestation file
+//! formats and token helpers: everything needed to build and read ilm
+//! transactions, and nothing that sends them (no LiteSVM, no HTTP client; the
+//! `ilm-ledger` crate sends). It builds on the program crate itself
+//! (`no-entrypoint`), so account layouts and arguments never drift.
 //!
 //! Building transactions in your own service: a contributor claims an
 //! employer's first task, and once the work is submitted the employer pays it
@@ -37,8 +39,8 @@ pub mod accounts;
 pub mod answer;
 pub mod attest;
 pub mod events;
+pub mod files;
 pub mod ix;
-pub mod ledger;
 pub mod merkle;
 pub mod pda;
 pub mod token;

@@ -72,7 +72,8 @@ pub fn create_ata(
 }
 
 /// Creates and initialises a mint with no extensions at `mint`, `authority`
-/// minting; `rent` from [`crate::ledger::Ledger::minimum_balance`] of [`MINT_LEN`].
+/// minting; `rent` is the rent-exempt balance of [`MINT_LEN`] bytes
+/// (`getMinimumBalanceForRentExemption`).
 pub fn create_mint(
     payer: &Pubkey,
     mint: &Pubkey,

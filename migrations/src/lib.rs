@@ -1,10 +1,10 @@
 //! Deploys `ilm.so` through the upgradeable BPF loader (loader-v3) and
 //! creates markets from JSON config files, on any [`Ledger`]: a cluster
-//! through [`ilm_client::ledger::Rpc`], or the embedded LiteSVM in tests.
+//! through [`ilm_ledger::Rpc`], or the embedded LiteSVM in tests.
 use anchor_lang::prelude::Pubkey;
 use ilm_client::ix::{self, MarketKeys};
-use ilm_client::ledger::{Batch, Ledger, LedgerError};
 use ilm_client::{MarketParams, PROGRAM_ID};
+use ilm_ledger::{Batch, Ledger, LedgerError};
 use serde::{Deserialize, Deserializer};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;

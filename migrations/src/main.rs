@@ -1,7 +1,7 @@
 //! `ilm-migrate`: deploys `ilm.so` to a cluster through the upgradeable
 //! loader, and creates markets from JSON config files.
 use clap::{Parser, Subcommand};
-use ilm_client::ledger::{cluster_url, Ledger, Rpc, RpcOptions};
+use ilm_ledger::{cluster_url, Ledger, Rpc, RpcOptions};
 use ilm_migrate::{Deployed, MarketConfig};
 use solana_keypair::{read_keypair_file, Keypair};
 use solana_signer::Signer;

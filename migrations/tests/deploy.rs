@@ -3,7 +3,7 @@
 //! created on the ilm program from a JSON config.
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::spl_token_2022;
-use ilm_client::ledger::{program_so, Embedded, Ledger};
+use ilm_ledger::{program_so, Embedded, Ledger};
 use ilm_migrate::{create_market, deploy, Deployed, MarketConfig, MigrateError, LOADER};
 use solana_keypair::Keypair;
 use solana_loader_v3_interface::get_program_data_address;

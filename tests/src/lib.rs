@@ -68,9 +68,9 @@ pub struct Failed {
     pub logs: Vec<String>,
 }
 
-/// The built `ilm.so` (see [`ilm_client::ledger::program_so`] for where it is looked for).
+/// The built `ilm.so` (see [`ilm_ledger::program_so`] for where it is looked for).
 pub fn so_path() -> PathBuf {
-    let so = ilm_client::ledger::program_so();
+    let so = ilm_ledger::program_so();
     assert!(
         so.exists(),
         "{} not found: run `make build` first",

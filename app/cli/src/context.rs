@@ -8,11 +8,9 @@ use anchor_lang::{AccountDeserialize, Discriminator};
 use clap::{Args, ValueEnum};
 use ilm_client::events::{self, Event};
 use ilm_client::ix::{MarketKeys, TaskKeys};
-use ilm_client::ledger::{
-    cluster_url, program_so, Embedded, Ledger, LedgerError, Rpc, RpcOptions, Sent,
-};
 use ilm_client::token::{self, MintInfo};
 use ilm_client::{accounts::decode, Market, Task};
+use ilm_ledger::{cluster_url, program_so, Embedded, Ledger, LedgerError, Rpc, RpcOptions, Sent};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -411,6 +409,45 @@ impl Ctx {
             })?;
         let events = events::from_logs(&sent.logs);
         Ok((sent, events))
+    }
+
+    /// Creates a mint with the signer as its authority.
+    pub fn create_mint(
+        &mut self,
+        decimals: u8,
+        program: &Pubkey,
+    ) -> Result<(Pubkey, Sent), String> {
+        let mint = Keypair::new();
+        let rent = self
+            .ledger
+            .minimum_balance(token::MINT_LEN)
+            .map_err(|e| e.to_string())?;
+        let me = self.me();
+        let ixs = token::create_mint(&me, &mint.pubkey(), &me, decimals, program, rent);
+        let (sent, _) = self.send(&ixs, &[&mint])?;
+        Ok((mint.pubkey(), sent))
+    }
+
+    /// Mints `amount` base units to `owner`'s token account (created when
+    /// missing); the signer must be the mint authority.
+    pub fn mint_to(
+        &mut self,
+        mint: &Pubkey,
+        info: &MintInfo,
+        owner: &Pubkey,
+        amount: u64,
+    ) -> Result<(Pubkey, Sent), String> {
+        let (wallet, mut ixs) = self.wallet(owner, mint, &info.token_program)?;
+        ixs.push(token::mint_to(
+            &info.token_program,
+            mint,
+            &wallet,
+            &self.me(),
+            amount,
+            info.decimals,
+        ));
+        let (sent, _) = self.send(&ixs, &[])?;
+        Ok((wallet, sent))
     }
 
     /// Refuses to mint test tokens on mainnet.

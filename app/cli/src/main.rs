@@ -3,9 +3,11 @@
 //! markets and crank payouts. Every command runs against the embedded ledger
 //! (LiteSVM with the real program, saved between commands) unless `-u` names
 //! a Solana cluster.
+mod answers;
 mod commands;
 mod context;
 mod output;
+mod payouts;
 mod units;
 
 use clap::{Parser, Subcommand};

@@ -96,25 +96,11 @@ pub fn format_remaining(secs: i64) -> String {
     }
 }
 
-/// Parses exactly `N` bytes of hex (`2N` digits, an optional `0x` first).
-/// Works on bytes, so no input can split a multi-byte character.
-pub fn parse_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
-    let t = text.trim().trim_start_matches("0x").as_bytes();
-    let bad = || format!("{text:?} is not {N} bytes of hex ({} hex digits)", 2 * N);
-    if t.len() != 2 * N {
-        return Err(bad());
-    }
-    let digit = |b: u8| (b as char).to_digit(16).ok_or_else(bad);
-    let mut out = [0u8; N];
-    for (byte, pair) in out.iter_mut().zip(t.chunks(2)) {
-        *byte = (digit(pair[0])? * 16 + digit(pair[1])?) as u8;
-    }
-    Ok(out)
-}
+pub use ilm_client::files::hex;
 
-/// Lower-case hex.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Exactly `N` bytes of hex (see [`ilm_client::files::parse_hex`]).
+pub fn parse_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
+    ilm_client::files::parse_hex(text).map_err(|e| e.0)
 }
 
 #[cfg(test)]
@@ -155,18 +141,5 @@ mod tests {
         assert_eq!(format_remaining(604_799), "6d 23h 59m");
         assert_eq!(format_remaining(3_600), "1h");
         assert_eq!(format_remaining(30), "0m");
-    }
-
-    #[test]
-    fn hex_round_trip() {
-        let b = [0xab; 32];
-        assert_eq!(parse_hex(&hex(&b)), Ok(b));
-        assert_eq!(parse_hex::<2>("0x0aFf"), Ok([0x0a, 0xff]));
-        assert!(parse_hex::<32>("abcd").is_err());
-        assert!(parse_hex::<2>("zz00").is_err());
-        assert!(
-            parse_hex::<2>("éé").is_err(),
-            "multi-byte input is refused, not a panic"
-        );
     }
 }

@@ -1,16 +1,16 @@
 //! The real `ilm` binary with `-u <URL>`: the same employer/contributor flow as
 //! on the embedded ledger, but every read and transaction goes over HTTP
-//! JSON-RPC to the in-process server of `app/tests/support/rpc_server.rs` (a
+//! JSON-RPC to the in-process server of `app/ledger/tests/support/rpc_server.rs` (a
 //! real LiteSVM running the built `ilm.so`). Payout amounts come back from
 //! `getTransaction` logs, task lists from `getProgramAccounts` filters.
-#[path = "../../tests/support/rpc_server.rs"]
+#[path = "../../ledger/tests/support/rpc_server.rs"]
 // The server's fault injection is for the ledger's own tests.
 #[allow(dead_code)]
 mod rpc_server;
 
 mod support;
 
-use ilm_client::ledger::{Ledger, RpcOptions};
+use ilm_ledger::{Ledger, RpcOptions};
 use rpc_server::Server;
 use solana_keypair::Keypair;
 use solana_signer::Signer;

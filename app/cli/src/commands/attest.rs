@@ -2,16 +2,16 @@
 //! Each attester signs (cumulative units, result, expiry) for a contributor's
 //! claim; anyone submits m of those signatures and the program pays the new
 //! units in the same transaction.
-use crate::commands::work::{finish, paid, require_verifier};
 use crate::context::Ctx;
 use crate::output::Report;
-use crate::units::{hex, parse_duration, parse_hex};
+use crate::payouts::{finish, paid, require_verifier};
+use crate::units::{parse_duration, parse_hex};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::attest::{precompile_instruction, Attestation};
+use ilm_client::files::SignedAttestation;
 use ilm_client::ilm::instructions::SubmitAttestedArgs;
 use ilm_client::ix;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -48,26 +48,6 @@ pub enum AttestCmd {
         #[arg(long = "attestation", required = true)]
         attestations: Vec<PathBuf>,
     },
-}
-
-/// One attester's signed statement, as `attest sign` writes it.
-#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
-struct SignedAttestation {
-    market: String,
-    /// The market's domain (hex): which deployment the attestation is for.
-    domain: String,
-    task: String,
-    contributor: String,
-    cumulative_units: u64,
-    result_hash: String,
-    expires_at: i64,
-    attester: String,
-    signature: String,
-}
-
-fn parse_key(text: &str, what: &str) -> Result<Pubkey, String> {
-    text.parse()
-        .map_err(|_| format!("{what} {text:?} is not a base58 address"))
 }
 
 pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
@@ -111,18 +91,7 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
                     None => now + parse_duration(&expires_in)?,
                 },
             };
-            let (key, sig) = a.sign(&ctx.payer);
-            let signed = SignedAttestation {
-                market: a.market.to_string(),
-                domain: hex(&a.domain),
-                task: task.to_string(),
-                contributor: contributor.to_string(),
-                cumulative_units: units,
-                result_hash: hex(&hash),
-                expires_at: a.expires_at,
-                attester: Pubkey::new_from_array(key).to_string(),
-                signature: hex(&sig),
-            };
+            let signed = SignedAttestation::sign(&a, &ctx.payer);
             let json = serde_json::to_string_pretty(&signed).map_err(|e| e.to_string())?;
             if let Some(path) = &out {
                 std::fs::write(path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -159,52 +128,26 @@ fn submit(ctx: &mut Ctx, task: Pubkey, files: Vec<PathBuf>) -> Result<Report, St
         })?;
         signed.push(s);
     }
-    let first = signed[0].clone();
-    let same = |s: &SignedAttestation| {
-        (
-            &s.market,
-            &s.domain,
-            &s.task,
-            &s.contributor,
-            s.cumulative_units,
-            &s.result_hash,
-            s.expires_at,
-        ) == (
-            &first.market,
-            &first.domain,
-            &first.task,
-            &first.contributor,
-            first.cumulative_units,
-            &first.result_hash,
-            first.expires_at,
-        )
-    };
-    if let Some(odd) = signed.iter().position(|s| !same(s)) {
+    let statements = signed
+        .iter()
+        .zip(&files)
+        .map(|(s, f)| s.statement().map_err(|e| format!("{}: {e}", f.display())))
+        .collect::<Result<Vec<_>, String>>()?;
+    let a = statements[0];
+    if let Some(odd) = statements.iter().position(|s| *s != a) {
         return Err(format!("{} attests something else than {}: every attester must sign the same units, result and expiry", files[odd].display(), files[0].display()));
     }
-    if parse_key(&first.task, "task")? != task {
+    if a.task != task {
         return Err(format!(
             "the attestations are for task {}, not {task}",
-            first.task
+            a.task
         ));
     }
-    let contributor = parse_key(&first.contributor, "contributor")?;
-    let a = Attestation {
-        market: parse_key(&first.market, "market")?,
-        domain: parse_hex(&first.domain)?,
-        task,
-        contributor,
-        cumulative_units: first.cumulative_units,
-        result_hash: parse_hex(&first.result_hash)?,
-        expires_at: first.expires_at,
-    };
-    let mut sigs = Vec::new();
-    for s in &signed {
-        let key = parse_key(&s.attester, "attester")?.to_bytes();
-        let sig: [u8; 64] = parse_hex(&s.signature)
-            .map_err(|e| format!("attester {}: signature {e}", s.attester))?;
-        sigs.push((key, sig));
-    }
+    let contributor = a.contributor;
+    let sigs = signed
+        .iter()
+        .map(|s| s.signature().map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, String>>()?;
     let (wallet, mut ixs) = ctx.wallet(&contributor, &keys.mint, &keys.token_program)?;
     ixs.push(precompile_instruction(&sigs, &a.message()));
     ixs.push(ix::submit_attested(

@@ -3,9 +3,9 @@
 //! 2-of-3 attestations, a judged task with approve, reject and auto-approve,
 //! and one epoch paid to N contributors by a Merkle root. Ends with a summary:
 //! paid, fees, compute units per payout path, rent locked, transactions, time.
-use crate::commands::{merkle, mint};
 use crate::context::Ctx;
 use crate::output::Report;
+use crate::payouts::push;
 use crate::report;
 use crate::units::format_amount;
 use anchor_lang::prelude::Pubkey;
@@ -14,9 +14,10 @@ use ilm_client::attest::{precompile_instruction, Attestation};
 use ilm_client::events::{ilm_compute_units, Event};
 use ilm_client::ilm::instructions::{CreateTaskArgs, SubmitAttestedArgs};
 use ilm_client::ix::{self, MarketKeys, TaskKeys};
-use ilm_client::ledger::Sent;
 use ilm_client::merkle::Tree;
 use ilm_client::{answer, token, MarketParams, Qualification, Verifier};
+use ilm_ledger::crank::PushStats;
+use ilm_ledger::Sent;
 use sha2::{Digest, Sha256};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -116,7 +117,7 @@ impl Demo<'_> {
 
     fn mint_to(&mut self, mint: &Pubkey, owner: &Pubkey, amount: u64) -> Result<(), String> {
         let info = self.ctx.mint(mint)?;
-        mint::mint_to(self.ctx, mint, &info, owner, amount).map(|_| ())
+        self.ctx.mint_to(mint, &info, owner, amount).map(|_| ())
     }
 
     fn create_task(
@@ -198,8 +199,8 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         .map(|p| (p, Path::default()))
         .collect(),
     };
-    d.mint = mint::create(d.ctx, DECIMALS, &token::TOKEN_PROGRAM)?.0;
-    let stake_mint = mint::create(d.ctx, DECIMALS, &token::TOKEN_PROGRAM)?.0;
+    d.mint = d.ctx.create_mint(DECIMALS, &token::TOKEN_PROGRAM)?.0;
+    let stake_mint = d.ctx.create_mint(DECIMALS, &token::TOKEN_PROGRAM)?.0;
     let fee_owner = Keypair::new();
     let attesters = [Keypair::new(), Keypair::new(), Keypair::new()];
     d.market = MarketKeys::new(d.ctx.me(), 0, stake_mint, token::TOKEN_PROGRAM);
@@ -390,9 +391,9 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         "Epoch 1 mapping rewards",
     )?;
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
-    let publish = merkle::publish_instructions(&epoch_task, &tree, &me);
+    let publish = ix::publish_tree(&epoch_task, &tree, &me);
     d.send(&publish, &[&employer_kp])?;
-    let pushed = merkle::push(d.ctx, &epoch_task.task, &tree, 512)?;
+    let pushed = push(d.ctx, &epoch_task, &tree, 512)?;
 
     step(d.ctx, "fees collected for the market's fee owner");
     let fee_wallet = token::ata(&fee_owner.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
@@ -412,7 +413,7 @@ fn summary(
     d: &mut Demo,
     names: &[&str],
     people: &[Keypair],
-    pushed: &merkle::PushStats,
+    pushed: &PushStats,
     refused: &[String],
     started: Instant,
 ) -> Result<Report, String> {

@@ -4,7 +4,7 @@ use crate::output::Report;
 use crate::report;
 use crate::units::{format_duration, parse_duration};
 use clap::Subcommand;
-use ilm_client::ledger::{program_so, Embedded};
+use ilm_ledger::{program_so, Embedded};
 
 #[derive(Subcommand)]
 pub enum LedgerCmd {

@@ -4,23 +4,17 @@
 //! leaf (resumable: the on-chain bitmap says what is paid).
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
+use crate::payouts::push;
 use crate::report;
-use crate::units::{format_amount, hex, parse_amount, parse_hex};
+use crate::units::{format_amount, hex, parse_amount};
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
 use clap::Subcommand;
-use ilm_client::events::ilm_compute_units;
-use ilm_client::ilm::constants::LEAVES_PER_SHARD;
-use ilm_client::ilm::state::Bitmap;
-use ilm_client::ilm::verify::bitmap::is_set;
+use ilm_client::files::ProofsFile;
 use ilm_client::ix::{self, TaskKeys};
-use ilm_client::ledger::{Batch, Ledger};
 use ilm_client::merkle::{parse_csv_with, Tree};
-use ilm_client::{pda, token, Task, Verifier};
-use indicatif::{ProgressBar, ProgressStyle};
-use serde::{Deserialize, Serialize};
+use ilm_client::{Task, Verifier};
+use ilm_ledger::crank::PushStats;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 #[derive(Subcommand)]
 pub enum MerkleCmd {
@@ -55,27 +49,7 @@ pub enum MerkleCmd {
     },
 }
 
-/// The proofs file: every leaf with its proof, so recipients can claim with
-/// any tool.
-#[derive(Serialize, Deserialize)]
-pub struct ProofsFile {
-    pub root: String,
-    pub leaf_count: u32,
-    /// Base units.
-    pub total: u64,
-    pub leaves: Vec<Leaf>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct Leaf {
-    pub index: u32,
-    pub recipient: String,
-    /// Base units.
-    pub amount: u64,
-    pub proof: Vec<String>,
-}
-
-/// Rebuilds the tree from a proofs file and checks it has the root the file claims.
+/// Reads a proofs file and rebuilds its tree, checked against its root.
 fn load(path: &Path) -> Result<Tree, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -85,44 +59,7 @@ fn load(path: &Path) -> Result<Tree, String> {
             path.display()
         )
     })?;
-    let payouts = file
-        .leaves
-        .iter()
-        .map(|l| {
-            l.recipient
-                .parse()
-                .map(|r| (r, l.amount))
-                .map_err(|_| format!("leaf {}: bad recipient", l.index))
-        })
-        .collect::<Result<Vec<(Pubkey, u64)>, String>>()?;
-    let tree = Tree::new(payouts).map_err(|e| e.to_string())?;
-    if tree.root() != parse_hex(&file.root)? {
-        return Err(format!(
-            "{}: the leaves do not hash to its root; rebuild it with `ilm merkle build`",
-            path.display()
-        ));
-    }
-    Ok(tree)
-}
-
-/// The file `build` writes for `tree`.
-pub fn proofs_file(tree: &Tree) -> ProofsFile {
-    ProofsFile {
-        root: hex(&tree.root()),
-        leaf_count: tree.leaf_count(),
-        total: tree.total(),
-        leaves: (0..tree.leaf_count())
-            .filter_map(|i| {
-                let (recipient, amount) = tree.payout(i)?;
-                Some(Leaf {
-                    index: i,
-                    recipient: recipient.to_string(),
-                    amount,
-                    proof: tree.proof(i).iter().map(|p| hex(p)).collect(),
-                })
-            })
-            .collect(),
-    }
+    file.tree().map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn merkle_task(ctx: &Ctx, task: &Pubkey) -> Result<(TaskKeys, Task), String> {
@@ -135,43 +72,6 @@ fn merkle_task(ctx: &Ctx, task: &Pubkey) -> Result<(TaskKeys, Task), String> {
     Ok((keys, t))
 }
 
-/// `publish_root` for `tree` and one `init_bitmap` per shard its leaves need,
-/// `payer` paying the shards' rent.
-pub fn publish_instructions(keys: &TaskKeys, tree: &Tree, payer: &Pubkey) -> Vec<Instruction> {
-    let shards = tree.leaf_count().div_ceil(LEAVES_PER_SHARD);
-    std::iter::once(ix::publish_root(
-        keys,
-        tree.root(),
-        tree.leaf_count(),
-        tree.total(),
-    ))
-    .chain((0..shards).map(|shard| ix::init_bitmap(keys, payer, shard as u16)))
-    .collect()
-}
-
-/// Which leaves the on-chain bitmaps mark paid.
-pub fn paid_leaves(
-    ledger: &dyn Ledger,
-    task: &Pubkey,
-    leaf_count: u32,
-) -> Result<Vec<bool>, String> {
-    let mut paid = vec![false; leaf_count as usize];
-    for shard in 0..leaf_count.div_ceil(LEAVES_PER_SHARD) {
-        let Some(account) = ledger
-            .account(&pda::bitmap(task, shard as u16).0)
-            .map_err(|e| e.to_string())?
-        else {
-            continue;
-        };
-        let bits = account.data.get(Bitmap::BITS_OFFSET..).unwrap_or_default();
-        let first = shard * LEAVES_PER_SHARD;
-        for i in first..(first + LEAVES_PER_SHARD).min(leaf_count) {
-            paid[i as usize] = is_set(bits, i - first);
-        }
-    }
-    Ok(paid)
-}
-
 pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
     match cmd {
         MerkleCmd::Build { csv, mint, out } => {
@@ -181,7 +81,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let payouts = parse_csv_with(&text, |a| parse_amount(a, decimals))
                 .map_err(|e| format!("{}: {e}", csv.display()))?;
             let tree = Tree::new(payouts).map_err(|e| e.to_string())?;
-            let json = serde_json::to_string(&proofs_file(&tree)).map_err(|e| e.to_string())?;
+            let json = serde_json::to_string(&ProofsFile::new(&tree)).map_err(|e| e.to_string())?;
             std::fs::write(&out, json).map_err(|e| format!("{}: {e}", out.display()))?;
             Ok(report! {
                 "root" => hex(&tree.root()),
@@ -193,7 +93,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
         MerkleCmd::Publish { task, proofs } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            let (sent, _) = ctx.send(&publish_instructions(&keys, &tree, &ctx.me()), &[])?;
+            let (sent, _) = ctx.send(&ix::publish_tree(&keys, &tree, &ctx.me()), &[])?;
             let d = ctx.mint(&t.mint)?.decimals;
             let mut r = report! {
                 "task" => task.to_string(),
@@ -265,141 +165,26 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             proofs,
             batch,
         } => {
+            let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            push(ctx, &task, &tree, batch.max(1))
-                .map(|s| s.report(ctx.mint(&s.mint).map(|m| m.decimals).unwrap_or(0)))
+            let stats = push(ctx, &keys, &tree, batch)?;
+            Ok(push_report(&stats, ctx.mint(&t.mint)?.decimals))
         }
     }
 }
 
-/// What a push did.
-pub struct PushStats {
-    pub mint: Pubkey,
-    pub paid: u64,
-    pub amount: u64,
-    pub already_paid: u64,
-    pub transactions: u64,
-    pub accounts_created: u64,
-    /// Compute units `claim_merkle` itself used, per payout.
-    pub claim_cu: Vec<u64>,
-    pub seconds: f64,
-}
-
-impl PushStats {
-    fn report(&self, decimals: u8) -> Report {
-        let avg = self.claim_cu.iter().sum::<u64>() / (self.claim_cu.len() as u64).max(1);
-        report! {
-            "leaves_paid" => self.paid,
-            "amount_paid" => format_amount(self.amount, decimals),
-            "already_paid" => self.already_paid,
-            "transactions" => self.transactions,
-            "token_accounts_created" => self.accounts_created,
-            "claim_merkle_cu_avg" => avg,
-            "claim_merkle_cu_max" => self.claim_cu.iter().max().copied().unwrap_or(0),
-            "seconds" => format!("{:.1}", self.seconds),
-            "payouts_per_second" => format!("{:.0}", self.paid as f64 / self.seconds.max(1e-9)),
-        }
-    }
-}
-
-/// Pays every leaf the bitmaps do not mark paid, `batch` transactions at a
-/// time, creating recipients' token accounts where missing. Fails (after
-/// doing everything it could) if any payout failed; re-running retries them.
-pub fn push(ctx: &mut Ctx, task: &Pubkey, tree: &Tree, batch: usize) -> Result<PushStats, String> {
-    let (keys, t) = merkle_task(ctx, task)?;
-    if !matches!(t.verifier, Verifier::Merkle { root, .. } if root == tree.root()) {
-        return Err(format!(
-            "task {task} has another root published: `ilm merkle publish` this file first"
-        ));
-    }
-    let started = Instant::now();
-    let paid_before = paid_leaves(ctx.ledger.as_ref(), task, tree.leaf_count())?;
-    let todo: Vec<u32> = (0..tree.leaf_count())
-        .filter(|i| !paid_before[*i as usize])
-        .collect();
-    let bar = if ctx.interactive() {
-        ProgressBar::new(todo.len() as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} leaves, {per_sec}, eta {eta}")
-            .map_err(|e| e.to_string())?
-            .progress_chars("=> "),
-    );
-    bar.set_message("paying");
-    let mut stats = PushStats {
-        mint: keys.mint,
-        paid: 0,
-        amount: 0,
-        already_paid: (tree.leaf_count() as usize - todo.len()) as u64,
-        transactions: 0,
-        accounts_created: 0,
-        claim_cu: Vec::with_capacity(todo.len()),
-        seconds: 0.0,
-    };
-    let mut failures = Vec::new();
-    for chunk in todo.chunks(batch) {
-        let mut batches = Vec::with_capacity(chunk.len());
-        let mut creates = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let (recipient, amount) = tree.payout(i).ok_or("leaf out of range")?;
-            let wallet = token::ata(&recipient, &keys.mint, &keys.token_program);
-            let missing = ctx
-                .ledger
-                .account(&wallet)
-                .map_err(|e| e.to_string())?
-                .is_none();
-            let mut instructions = Vec::with_capacity(2);
-            if missing {
-                instructions.push(token::create_ata(
-                    &ctx.me(),
-                    &recipient,
-                    &keys.mint,
-                    &keys.token_program,
-                ));
-            }
-            instructions.push(ix::claim_merkle(
-                &keys,
-                i,
-                &recipient,
-                &wallet,
-                amount,
-                tree.proof(i),
-            ));
-            batches.push(Batch {
-                instructions,
-                signers: vec![],
-            });
-            creates.push(missing);
-        }
-        let results = ctx.ledger.send_all(&batches, &ctx.payer);
-        for ((result, &i), created) in results.into_iter().zip(chunk).zip(creates) {
-            stats.transactions += 1;
-            match result {
-                Ok(sent) => {
-                    stats.paid += 1;
-                    stats.amount += tree.payout(i).map_or(0, |p| p.1);
-                    stats.accounts_created += u64::from(created);
-                    stats.claim_cu.extend(ilm_compute_units(&sent.logs));
-                }
-                Err(e) => failures.push(format!("leaf {i}: {e}")),
-            }
-        }
-        bar.inc(chunk.len() as u64);
-        // An interrupted push keeps what landed.
-        ctx.save()?;
-    }
-    bar.finish_and_clear();
-    stats.seconds = started.elapsed().as_secs_f64();
-    if failures.is_empty() {
-        Ok(stats)
-    } else {
-        Err(format!(
-            "{} of {} payouts failed (re-run to retry them); first: {}",
-            failures.len(),
-            todo.len(),
-            failures[0]
-        ))
+/// A push's figures in human units.
+pub fn push_report(stats: &PushStats, decimals: u8) -> Report {
+    let avg = stats.claim_cu.iter().sum::<u64>() / (stats.claim_cu.len() as u64).max(1);
+    report! {
+        "leaves_paid" => stats.paid,
+        "amount_paid" => format_amount(stats.amount, decimals),
+        "already_paid" => stats.already_paid,
+        "transactions" => stats.transactions,
+        "token_accounts_created" => stats.accounts_created,
+        "claim_merkle_cu_avg" => avg,
+        "claim_merkle_cu_max" => stats.claim_cu.iter().max().copied().unwrap_or(0),
+        "seconds" => format!("{:.1}", stats.seconds),
+        "payouts_per_second" => format!("{:.0}", stats.paid as f64 / stats.seconds.max(1e-9)),
     }
 }

@@ -6,10 +6,7 @@ use crate::report;
 use crate::units::{format_amount, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
-use ilm_client::ledger::Sent;
-use ilm_client::token::{self, MintInfo};
-use solana_keypair::Keypair;
-use solana_signer::Signer;
+use ilm_client::token;
 
 #[derive(Subcommand)]
 pub enum MintCmd {
@@ -48,7 +45,7 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
             } else {
                 token::TOKEN_PROGRAM
             };
-            let (mint, sent) = create(ctx, decimals, &program)?;
+            let (mint, sent) = ctx.create_mint(decimals, &program)?;
             let mut r = report! {
                 "mint" => mint.to_string(),
                 "decimals" => decimals,
@@ -81,7 +78,7 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
                     )
                     .map_err(|e| e.to_string())?;
             }
-            let (wallet, sent) = mint_to(ctx, &mint, &info, &owner, base)?;
+            let (wallet, sent) = ctx.mint_to(&mint, &info, &owner, base)?;
             let mut r = report! {
                 "mint" => mint.to_string(),
                 "to" => owner.to_string(),
@@ -93,39 +90,4 @@ pub fn run(ctx: &mut Ctx, cmd: MintCmd) -> Result<Report, String> {
             Ok(r)
         }
     }
-}
-
-/// Creates a mint with the signer as its authority.
-pub fn create(ctx: &mut Ctx, decimals: u8, program: &Pubkey) -> Result<(Pubkey, Sent), String> {
-    let mint = Keypair::new();
-    let rent = ctx
-        .ledger
-        .minimum_balance(token::MINT_LEN)
-        .map_err(|e| e.to_string())?;
-    let me = ctx.me();
-    let ixs = token::create_mint(&me, &mint.pubkey(), &me, decimals, program, rent);
-    let (sent, _) = ctx.send(&ixs, &[&mint])?;
-    Ok((mint.pubkey(), sent))
-}
-
-/// Mints `amount` base units to `owner`'s token account (created when
-/// missing); the signer must be the mint authority.
-pub fn mint_to(
-    ctx: &mut Ctx,
-    mint: &Pubkey,
-    info: &MintInfo,
-    owner: &Pubkey,
-    amount: u64,
-) -> Result<(Pubkey, Sent), String> {
-    let (wallet, mut ixs) = ctx.wallet(owner, mint, &info.token_program)?;
-    ixs.push(token::mint_to(
-        &info.token_program,
-        mint,
-        &wallet,
-        &ctx.me(),
-        amount,
-        info.decimals,
-    ));
-    let (sent, _) = ctx.send(&ixs, &[])?;
-    Ok((wallet, sent))
 }

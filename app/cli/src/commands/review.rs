@@ -1,8 +1,8 @@
 //! `ilm review approve|reject|settle`: judged work. Approve and settle pay the
 //! contributor in the same transaction; reject frees the slot and the bond.
-use crate::commands::work::{finish, paid, require_verifier};
 use crate::context::Ctx;
 use crate::output::Report;
+use crate::payouts::{finish, paid, require_verifier};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::ix;

@@ -1,8 +1,9 @@
 //! `ilm task create|fund|cancel|open-reveals|close|show|list`: an employer's
 //! bounties and their escrow.
-use crate::commands::work::{load_answer, random_salt, save_answer};
+use crate::answers::{load_answer, random_salt, save_answer};
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
+use crate::payouts::verifier_name;
 use crate::report;
 use crate::units::{
     format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration, parse_hex,
@@ -11,8 +12,8 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use clap::{Args, Subcommand, ValueEnum};
 use ilm_client::ilm::instructions::CreateTaskArgs;
-use ilm_client::ledger::Memcmp;
 use ilm_client::{answer, ix, pda, token, Employer, Qualification, Task, TaskStatus, Verifier};
+use ilm_ledger::Memcmp;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -177,7 +178,7 @@ fn require_employer(ctx: &Ctx, t: &Task) -> Result<(), String> {
     }
 }
 
-fn with_tx(ctx: &Ctx, task: &Pubkey, sent: &ilm_client::ledger::Sent) -> Result<Report, String> {
+fn with_tx(ctx: &Ctx, task: &Pubkey, sent: &ilm_ledger::Sent) -> Result<Report, String> {
     let mut r = describe(ctx, task)?;
     tx_fields(&mut r, sent);
     Ok(r)
@@ -299,16 +300,6 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
     }
     let (sent, _) = ctx.send(&[ix::create_task(&keys, &wallet, args)], &[])?;
     with_tx(ctx, &keys.task, &sent)
-}
-
-/// The verifier's name as `--verifier` spells it.
-pub fn verifier_name(v: &Verifier) -> &'static str {
-    match v {
-        Verifier::Review => "review",
-        Verifier::Preimage { .. } => "preimage",
-        Verifier::Attested => "attested",
-        Verifier::Merkle { .. } => "merkle",
-    }
 }
 
 /// A task's fields in human units.

@@ -1,14 +1,12 @@
 //! `ilm work claim|submit|commit|reveal|abandon|status`: a contributor's side
 //! of a task. Paid verifiers (reveal) pay in the same transaction.
-use crate::commands::task::verifier_name;
-use crate::context::{tx_fields, Ctx};
+use crate::answers::{load_answer, random_salt, save_answer};
+use crate::context::Ctx;
 use crate::output::Report;
-use crate::report;
-use crate::units::{format_amount, hex, parse_hex};
+use crate::payouts::{claim_report, finish, pay_to_me, require_verifier};
+use crate::units::parse_hex;
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
-use ilm_client::events::Event;
-use ilm_client::ix::TaskKeys;
 use ilm_client::{answer, ix, Claim, Task, Verifier};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -59,16 +57,6 @@ pub enum WorkCmd {
     },
 }
 
-/// Refuses a command meant for another verifier, naming the right one.
-pub fn require_verifier(task: &Pubkey, t: &Task, want: &str, hint: &str) -> Result<(), String> {
-    let have = verifier_name(&t.verifier);
-    if have == want {
-        Ok(())
-    } else {
-        Err(format!("task {task} is a {have} task, not {want}: {hint}"))
-    }
-}
-
 fn hint_for(t: &Task) -> &'static str {
     match t.verifier {
         Verifier::Review => "use `ilm work submit`",
@@ -76,67 +64,6 @@ fn hint_for(t: &Task) -> &'static str {
         Verifier::Attested => "use `ilm attest submit` with attester signatures",
         Verifier::Merkle { .. } => "use `ilm merkle claim`",
     }
-}
-
-/// Where the signer's answer and salt for `task` are kept: a contributor's
-/// commitment salt, or an employer's answer salt (an employer never claims
-/// its own task, so the two never share a file).
-fn salt_file(ctx: &Ctx, task: &Pubkey) -> PathBuf {
-    ctx.home
-        .join("answers")
-        .join(format!("{task}-{}.json", ctx.me()))
-}
-
-/// Saves the signer's answer and salt for `task`; called before the
-/// transaction that needs them later is sent, since a lost salt cannot be recovered.
-pub fn save_answer(
-    ctx: &Ctx,
-    task: &Pubkey,
-    answer: &str,
-    salt: &[u8; 32],
-) -> Result<PathBuf, String> {
-    let file = salt_file(ctx, task);
-    std::fs::create_dir_all(file.parent().unwrap_or(&ctx.home)).map_err(|e| e.to_string())?;
-    let saved = serde_json::json!({ "answer": answer, "salt": hex(salt) });
-    std::fs::write(&file, saved.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
-    Ok(file)
-}
-
-/// The answer and salt [`save_answer`] kept for `task`.
-pub fn load_answer(ctx: &Ctx, task: &Pubkey) -> Result<(String, [u8; 32]), String> {
-    let file = salt_file(ctx, task);
-    let text = std::fs::read_to_string(&file).map_err(|_| {
-        format!(
-            "no saved answer for task {task} ({}): pass --salt (and --answer)",
-            file.display()
-        )
-    })?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-    let field = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let bad = || format!("{} is damaged: pass --salt (and --answer)", file.display());
-    Ok((
-        field("answer").ok_or_else(bad)?,
-        parse_hex(&field("salt").ok_or_else(bad)?)?,
-    ))
-}
-
-pub fn random_salt() -> Result<[u8; 32], String> {
-    use std::io::Read;
-    let mut salt = [0u8; 32];
-    std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut salt))
-        .map_err(|e| format!("cannot read /dev/urandom for a salt: {e}"))?;
-    Ok(salt)
-}
-
-/// The paid amount in a transaction's events, for the report.
-pub fn paid(events: &[Event], decimals: u8) -> Option<String> {
-    events.iter().find_map(|e| match e {
-        Event::WorkPaid(p) => Some(format_amount(p.amount, decimals)),
-        Event::LeafClaimed(p) => Some(format_amount(p.amount, decimals)),
-        _ => None,
-    })
 }
 
 pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
@@ -262,58 +189,4 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             claim_report(ctx, &task, &contributor.unwrap_or(me))
         }
     }
-}
-
-/// Sends the instruction `build` makes for the signer's token account
-/// (created first when missing) and reports what was paid.
-pub fn pay_to_me(
-    ctx: &mut Ctx,
-    keys: &TaskKeys,
-    task: &Pubkey,
-    build: impl FnOnce(&Pubkey) -> anchor_lang::solana_program::instruction::Instruction,
-) -> Result<Report, String> {
-    let me = ctx.me();
-    let (wallet, mut ixs) = ctx.wallet(&me, &keys.mint, &keys.token_program)?;
-    ixs.push(build(&wallet));
-    let (sent, events) = ctx.send(&ixs, &[])?;
-    let decimals = ctx.mint(&keys.mint)?.decimals;
-    finish(ctx, task, &me, &sent, paid(&events, decimals))
-}
-
-/// A claim report plus what was paid and the transaction.
-pub fn finish(
-    ctx: &Ctx,
-    task: &Pubkey,
-    who: &Pubkey,
-    sent: &ilm_client::ledger::Sent,
-    paid: Option<String>,
-) -> Result<Report, String> {
-    let mut r = claim_report(ctx, task, who)?;
-    if let Some(p) = paid {
-        r.insert("paid".into(), p.into());
-    }
-    tx_fields(&mut r, sent);
-    Ok(r)
-}
-
-/// A claim's state in human units.
-pub fn claim_report(ctx: &Ctx, task: &Pubkey, who: &Pubkey) -> Result<Report, String> {
-    let address = ilm_client::pda::claim(task, who).0;
-    let c: Claim = ctx.try_load(&address, "claim")?.ok_or_else(|| {
-        format!("{who} has no claim on task {task}: `ilm work claim {task}` first")
-    })?;
-    let (_, t) = ctx.task(task)?;
-    let market: ilm_client::Market = ctx.load(&t.market, "market")?;
-    let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
-    Ok(report! {
-        "claim" => address.to_string(),
-        "task" => task.to_string(),
-        "contributor" => who.to_string(),
-        "status" => format!("{:?}", c.status),
-        "bond" => format_amount(c.bond, stake_decimals),
-        "lease_expires_at" => c.lease_expires_at,
-        "result_hash" => hex(&c.result_hash),
-        "submitted_at" => c.submitted_at,
-        "paid_units" => c.paid_units,
-    })
 }

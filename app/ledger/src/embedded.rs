@@ -2,7 +2,7 @@
 //! runs the real program without a validator. Between commands its accounts,
 //! slot and clock are saved to one file, so successive invocations build on
 //! each other like a local validator.
-use super::{classify, Ledger, LedgerError, Memcmp, Sent};
+use crate::{classify, Ledger, LedgerError, Memcmp, Sent};
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use litesvm::LiteSVM;
@@ -127,7 +127,7 @@ impl Embedded {
     /// clock, kept in memory only.
     pub fn in_memory(program_so: &Path) -> Result<Embedded, EmbeddedError> {
         let mut svm = LiteSVM::new();
-        svm.add_program_from_file(crate::PROGRAM_ID, program_so)
+        svm.add_program_from_file(ilm_client::PROGRAM_ID, program_so)
             .map_err(|e| EmbeddedError::Program {
                 path: program_so.to_path_buf(),
                 detail: format!("{e:?}"),

@@ -10,8 +10,8 @@ use rpc_server::*;
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token::spl_token;
 use ilm_client::ix::{self, MarketKeys};
-use ilm_client::ledger::{Batch, Ledger, LedgerError, Memcmp, Rpc, RpcOptions};
 use ilm_client::{error_code, IlmError, MarketParams, PROGRAM_ID};
+use ilm_ledger::{Batch, Ledger, LedgerError, Memcmp, Rpc, RpcOptions};
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -83,7 +83,7 @@ fn reads_balances_rent_and_the_clock() {
 
 #[test]
 fn cluster_monikers() {
-    use ilm_client::ledger::cluster_url;
+    use ilm_ledger::cluster_url;
     assert_eq!(cluster_url("localhost"), "http://127.0.0.1:8899");
     assert_eq!(cluster_url("devnet"), "https://api.devnet.solana.com");
     assert_eq!(cluster_url("testnet"), "https://api.testnet.solana.com");

@@ -1,8 +1,8 @@
 //! The embedded ledger: state saved after a command is there for the next,
 //! the clock only moves forward, and a damaged file or missing program is a
 //! clear error rather than a silently empty ledger.
-use ilm_client::ledger::{program_so, Embedded, EmbeddedError, Ledger};
 use ilm_client::token::{self, MINT_LEN, TOKEN_PROGRAM};
+use ilm_ledger::{program_so, Embedded, EmbeddedError, Ledger};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use tempfile::TempDir;

@@ -11,8 +11,8 @@
 use anchor_lang::prelude::{Clock, Pubkey};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use ilm_client::ledger::{program_so, Rpc, RpcOptions};
 use ilm_client::PROGRAM_ID;
+use ilm_ledger::{program_so, Rpc, RpcOptions};
 use litesvm::LiteSVM;
 use serde_json::{json, Value};
 use solana_transaction::Transaction;

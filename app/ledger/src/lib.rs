@@ -1,6 +1,9 @@
-//! One `Ledger` over two real backends: [`Embedded`] (LiteSVM holding the
+//! One [`Ledger`] over two real backends: [`Embedded`] (LiteSVM holding the
 //! built `ilm.so`, its accounts saved to a file between commands) and [`Rpc`]
-//! (any Solana JSON-RPC endpoint). Commands are written once against the trait.
+//! (any Solana JSON-RPC endpoint), and the Merkle payout [`crank`] written
+//! against it. Tools are written once against the trait; a service that only
+//! builds transactions needs `ilm-client` alone, without LiteSVM or HTTP.
+pub mod crank;
 mod embedded;
 mod rpc;
 
@@ -224,7 +227,7 @@ pub(crate) fn classify(error: TransactionError, logs: Vec<String>, payer: &Pubke
         // Token and system programs exist on every cluster; a missing program is ours.
         TransactionError::ProgramAccountNotFound | TransactionError::InvalidProgramForExecution => {
             LedgerError::NotDeployed {
-                program: crate::PROGRAM_ID,
+                program: ilm_client::PROGRAM_ID,
                 ledger: "this cluster".to_string(),
             }
         }

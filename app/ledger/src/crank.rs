@@ -1,0 +1,217 @@
+//! The Merkle payout crank: pays every leaf of a published epoch that the
+//! on-chain bitmaps do not mark paid yet, so a re-run after a crash or a
+//! failed transaction pays only what is left. Recipients' token accounts are
+//! created where missing, the crank's payer paying their rent.
+use crate::{Batch, Ledger, LedgerError};
+use anchor_lang::prelude::Pubkey;
+use ilm_client::events::ilm_compute_units;
+use ilm_client::ilm::constants::LEAVES_PER_SHARD;
+use ilm_client::ilm::state::Bitmap;
+use ilm_client::ilm::verify::bitmap::is_set;
+use ilm_client::ix::{self, TaskKeys};
+use ilm_client::merkle::Tree;
+use ilm_client::{accounts, pda, token, Task, Verifier};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::fmt;
+use std::time::Instant;
+
+/// What a push did.
+#[derive(Debug, Clone, Default)]
+pub struct PushStats {
+    /// Leaves paid by this run.
+    pub paid: u64,
+    /// Base units paid by this run.
+    pub amount: u64,
+    /// Leaves the bitmaps already marked paid when the run began.
+    pub already_paid: u64,
+    pub transactions: u64,
+    /// Recipients' token accounts this run created (and paid the rent of).
+    pub accounts_created: u64,
+    /// Compute units `claim_merkle` itself used, per payout.
+    pub claim_cu: Vec<u64>,
+    pub seconds: f64,
+}
+
+/// Why a push stopped or did not pay everything.
+#[derive(Debug)]
+pub enum CrankError {
+    /// The task is missing or is not an ilm task.
+    NoTask { task: Pubkey, detail: String },
+    /// The task pays by another verifier.
+    NotMerkle { task: Pubkey },
+    /// The task has another root published (or none yet).
+    OtherRoot { task: Pubkey },
+    /// The ledger could not be read.
+    Ledger(LedgerError),
+    /// Some payouts failed; everything else was paid and a re-run retries them.
+    Payouts {
+        failed: Vec<(u32, LedgerError)>,
+        attempted: usize,
+        stats: PushStats,
+    },
+}
+
+impl fmt::Display for CrankError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CrankError::NoTask { task, detail } => write!(f, "task {task}: {detail}"),
+            CrankError::NotMerkle { task } => write!(
+                f,
+                "task {task} is not a merkle task: create one with `ilm task create --verifier merkle`"
+            ),
+            CrankError::OtherRoot { task } => write!(
+                f,
+                "task {task} has another root published: `ilm merkle publish` this file first"
+            ),
+            CrankError::Ledger(e) => write!(f, "{e}"),
+            CrankError::Payouts {
+                failed, attempted, ..
+            } => {
+                write!(
+                    f,
+                    "{} of {attempted} payouts failed (re-run to retry them)",
+                    failed.len()
+                )?;
+                match failed.first() {
+                    Some((leaf, e)) => write!(f, "; first: leaf {leaf}: {e}"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+impl std::error::Error for CrankError {}
+
+impl From<LedgerError> for CrankError {
+    fn from(e: LedgerError) -> CrankError {
+        CrankError::Ledger(e)
+    }
+}
+
+/// Which leaves the on-chain bitmaps of `task` mark paid.
+pub fn paid_leaves(
+    ledger: &dyn Ledger,
+    task: &Pubkey,
+    leaf_count: u32,
+) -> Result<Vec<bool>, LedgerError> {
+    let mut paid = vec![false; leaf_count as usize];
+    for shard in 0..leaf_count.div_ceil(LEAVES_PER_SHARD) {
+        let Some(account) = ledger.account(&pda::bitmap(task, shard as u16).0)? else {
+            continue;
+        };
+        let bits = account.data.get(Bitmap::BITS_OFFSET..).unwrap_or_default();
+        let first = shard * LEAVES_PER_SHARD;
+        for i in first..(first + LEAVES_PER_SHARD).min(leaf_count) {
+            paid[i as usize] = is_set(bits, i - first);
+        }
+    }
+    Ok(paid)
+}
+
+/// The task at `keys.task`, refused unless it is a Merkle task with `tree`'s
+/// root published.
+fn merkle_task(ledger: &dyn Ledger, keys: &TaskKeys, tree: &Tree) -> Result<(), CrankError> {
+    let no_task = |detail: String| CrankError::NoTask {
+        task: keys.task,
+        detail,
+    };
+    let account = ledger
+        .account(&keys.task)?
+        .ok_or_else(|| no_task(format!("not found on {}", ledger.describe())))?;
+    if account.owner != ilm_client::PROGRAM_ID {
+        return Err(no_task(format!("owned by {}, not ilm", account.owner)));
+    }
+    let task: Task = accounts::decode(&account.data).map_err(|e| no_task(e.to_string()))?;
+    match task.verifier {
+        Verifier::Merkle { root, .. } if root == tree.root() => Ok(()),
+        Verifier::Merkle { .. } => Err(CrankError::OtherRoot { task: keys.task }),
+        _ => Err(CrankError::NotMerkle { task: keys.task }),
+    }
+}
+
+/// Pays every unpaid leaf of `tree` for the task at `keys`, `batch`
+/// transactions at a time, `payer` paying fees and any token-account rent.
+/// `progress(done, todo)` is called after every batch; the ledger is saved
+/// after every batch too, so an interrupted push keeps what landed.
+pub fn push(
+    ledger: &mut dyn Ledger,
+    payer: &Keypair,
+    keys: &TaskKeys,
+    tree: &Tree,
+    batch: usize,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<PushStats, CrankError> {
+    merkle_task(ledger, keys, tree)?;
+    let started = Instant::now();
+    let paid_before = paid_leaves(ledger, &keys.task, tree.leaf_count())?;
+    let todo: Vec<u32> = (0..tree.leaf_count())
+        .filter(|i| !paid_before[*i as usize])
+        .collect();
+    let mut stats = PushStats {
+        already_paid: (tree.leaf_count() as usize - todo.len()) as u64,
+        claim_cu: Vec::with_capacity(todo.len()),
+        ..PushStats::default()
+    };
+    let mut failed = Vec::new();
+    let mut done = 0u64;
+    progress(0, todo.len() as u64);
+    for chunk in todo.chunks(batch.max(1)) {
+        let mut batches = Vec::with_capacity(chunk.len());
+        let mut creates = Vec::with_capacity(chunk.len());
+        for &i in chunk {
+            let (recipient, amount) = tree.payout(i).expect("todo holds leaves of the tree");
+            let wallet = token::ata(&recipient, &keys.mint, &keys.token_program);
+            let missing = ledger.account(&wallet)?.is_none();
+            let mut instructions = Vec::with_capacity(2);
+            if missing {
+                instructions.push(token::create_ata(
+                    &payer.pubkey(),
+                    &recipient,
+                    &keys.mint,
+                    &keys.token_program,
+                ));
+            }
+            instructions.push(ix::claim_merkle(
+                keys,
+                i,
+                &recipient,
+                &wallet,
+                amount,
+                tree.proof(i),
+            ));
+            batches.push(Batch {
+                instructions,
+                signers: vec![],
+            });
+            creates.push(missing);
+        }
+        let results = ledger.send_all(&batches, payer);
+        for ((result, &i), created) in results.into_iter().zip(chunk).zip(creates) {
+            stats.transactions += 1;
+            match result {
+                Ok(sent) => {
+                    stats.paid += 1;
+                    stats.amount += tree.payout(i).map_or(0, |p| p.1);
+                    stats.accounts_created += u64::from(created);
+                    stats.claim_cu.extend(ilm_compute_units(&sent.logs));
+                }
+                Err(e) => failed.push((i, e)),
+            }
+        }
+        done += chunk.len() as u64;
+        progress(done, todo.len() as u64);
+        ledger.save()?;
+    }
+    stats.seconds = started.elapsed().as_secs_f64();
+    if failed.is_empty() {
+        Ok(stats)
+    } else {
+        Err(CrankError::Payouts {
+            failed,
+            attempted: todo.len(),
+            stats,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! The [`Rpc`] ledger: any Solana JSON-RPC endpoint over blocking HTTP (ureq,
+//! no async runtime). Every transaction is simulated before it is sent, so a
+//! failing one costs nothing and still reports the program's own error; a sent
+//! transaction is confirmed by polling its signature status, and re-signed
+//! with a fresh blockhash only once its old blockhash can no longer land.
+//!
+//! `transport` makes the HTTP exchanges and retries them, `wire` holds the
+//! JSON shapes of the replies, `prep` signs and simulates, `send` submits
+//! and confirms.
+mod prep;
+mod send;
+mod transport;
+mod wire;
+
+use crate::{Batch, Ledger, LedgerError, Memcmp, Sent};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use send::{duplicate, Poll};
+use serde_json::{json, Value};
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::str::FromStr;
+use std::thread;
+use std::time::{Duration, Instant};
+use transport::malformed;
+use wire::{to_account, KeyedAccount, UiAccount, WithContext};
+
+/// The most compute units one transaction may request.
+const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
+/// Lamports per signature on every public cluster; only used to estimate a
+/// fee when the node cannot return the transaction it just confirmed.
+const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
+/// `getSignatureStatuses` accepts at most this many signatures per call.
+const STATUS_BATCH: usize = 256;
+/// About one slot: polling faster only loads the node.
+const POLL_INTERVAL: Duration = Duration::from_millis(400);
+/// First wait before retrying a failed HTTP exchange; doubles every retry.
+const BACKOFF: Duration = Duration::from_millis(250);
+/// An HTTP exchange that takes longer is treated as a network failure.
+const HTTP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a faucet transfer may take to land: a blockhash's lifetime.
+const AIRDROP_TIMEOUT: Duration = Duration::from_secs(90);
+/// `send_all` re-fetches the blockhash it signs new transactions with after
+/// this long, so transactions signed late in a long run are not born expiring.
+const BLOCKHASH_REFRESH: Duration = Duration::from_secs(20);
+/// JSON-RPC error code of a node that is behind the cluster: worth a retry.
+const NODE_BEHIND: i64 = -32005;
+/// JSON-RPC error code a node gives when preflight simulation fails; used for
+/// a failure whose error this client cannot decode, as the node would have.
+const PREFLIGHT_FAILURE: i64 = -32002;
+/// The Clock sysvar; its `unix_timestamp` is the i64 at bytes 32..40.
+const CLOCK_SYSVAR: Pubkey = anchor_lang::pubkey!("SysvarC1ock11111111111111111111111111111111");
+
+/// The RPC URL of a cluster moniker (`localhost`, `devnet`, `testnet`,
+/// `mainnet-beta`); anything else is taken to be a URL already.
+pub fn cluster_url(moniker_or_url: &str) -> String {
+    match moniker_or_url {
+        "localhost" => "http://127.0.0.1:8899",
+        "devnet" => "https://api.devnet.solana.com",
+        "testnet" => "https://api.testnet.solana.com",
+        "mainnet-beta" => "https://api.mainnet-beta.solana.com",
+        url => url,
+    }
+    .to_string()
+}
+
+/// How [`Rpc`] sends and confirms transactions.
+#[derive(Clone, Debug)]
+pub struct RpcOptions {
+    /// Commitment reads, blockhashes and confirmations wait for:
+    /// `processed`, `confirmed` or `finalized`.
+    pub commitment: String,
+    /// Priority fee in micro-lamports per compute unit (`set_compute_unit_price`).
+    pub priority_fee: Option<u64>,
+    /// Compute units every transaction requests; `None` sizes each one from
+    /// its simulation (units consumed + 10 % + 1,000).
+    pub compute_unit_limit: Option<u32>,
+    /// Retries of a failed HTTP exchange (exponential backoff from 250 ms),
+    /// and re-signings of a transaction whose blockhash expired.
+    pub retries: u32,
+    /// Most transactions `send_all` keeps unconfirmed at once.
+    pub in_flight: usize,
+}
+
+impl Default for RpcOptions {
+    fn default() -> Self {
+        RpcOptions {
+            commitment: "confirmed".to_string(),
+            priority_fee: None,
+            compute_unit_limit: None,
+            retries: 5,
+            in_flight: 32,
+        }
+    }
+}
+
+/// A [`Ledger`] on a Solana cluster, reached through its JSON-RPC endpoint.
+pub struct Rpc {
+    url: String,
+    options: RpcOptions,
+    agent: ureq::Agent,
+}
+
+impl Rpc {
+    /// A ledger on the JSON-RPC endpoint at `url` (see [`cluster_url`] for monikers).
+    pub fn new(url: &str, options: RpcOptions) -> Rpc {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(HTTP_TIMEOUT))
+            .build()
+            .into();
+        Rpc {
+            url: url.to_string(),
+            options,
+            agent,
+        }
+    }
+
+    pub(super) fn commitment(&self) -> Value {
+        json!({"commitment": self.options.commitment})
+    }
+}
+
+impl Ledger for Rpc {
+    fn describe(&self) -> String {
+        self.url.clone()
+    }
+
+    fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError> {
+        let config = json!({"encoding": "base64", "commitment": self.options.commitment});
+        let found: WithContext<Option<UiAccount>> =
+            self.request("getAccountInfo", json!([key.to_string(), config]))?;
+        found
+            .value
+            .map(|a| to_account("getAccountInfo", a))
+            .transpose()
+    }
+
+    fn program_accounts(
+        &self,
+        program: &Pubkey,
+        filters: &[Memcmp],
+    ) -> Result<Vec<(Pubkey, Account)>, LedgerError> {
+        let filters: Vec<Value> = filters
+            .iter()
+            .map(|f| {
+                json!({"memcmp": {
+                    "offset": f.offset,
+                    "bytes": BASE64.encode(&f.bytes),
+                    "encoding": "base64",
+                }})
+            })
+            .collect();
+        let config = json!({
+            "encoding": "base64",
+            "commitment": self.options.commitment,
+            "filters": filters,
+        });
+        let found: Vec<KeyedAccount> =
+            self.request("getProgramAccounts", json!([program.to_string(), config]))?;
+        let mut accounts = found
+            .into_iter()
+            .map(|k| {
+                let key =
+                    Pubkey::from_str(&k.pubkey).map_err(|e| malformed("getProgramAccounts", e))?;
+                Ok((key, to_account("getProgramAccounts", k.account)?))
+            })
+            .collect::<Result<Vec<_>, LedgerError>>()?;
+        // The node's order is arbitrary; the embedded ledger sorts by key too.
+        accounts.sort_by_key(|(k, _)| *k);
+        Ok(accounts)
+    }
+
+    fn unix_timestamp(&self) -> Result<i64, LedgerError> {
+        let clock = self
+            .account(&CLOCK_SYSVAR)?
+            .ok_or_else(|| malformed("getAccountInfo", "no Clock sysvar"))?;
+        let bytes = clock
+            .data
+            .get(32..40)
+            .ok_or_else(|| malformed("getAccountInfo", "short Clock sysvar"))?;
+        Ok(i64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+    }
+
+    fn minimum_balance(&self, len: usize) -> Result<u64, LedgerError> {
+        self.request(
+            "getMinimumBalanceForRentExemption",
+            json!([len, self.commitment()]),
+        )
+    }
+
+    fn send(
+        &mut self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<Sent, LedgerError> {
+        let mut blockhash = self.latest_blockhash()?;
+        // Simulated once; a resend reuses the limit it sized.
+        let mut sized = None;
+        let mut resends = 0;
+        loop {
+            let signed = self.prepare(instructions, payer, signers, blockhash, sized)?;
+            sized = Some((signed.limit, signed.estimate.compute_units));
+            let signature = self.submit(&signed.transaction)?;
+            let key = [(signature.as_str(), signed.last_valid_block_height)];
+            loop {
+                match self.poll(&key)?.remove(0) {
+                    Poll::Landed => return Ok(self.landed(signed.estimate)),
+                    Poll::Failed(err) => {
+                        return Err(self.landed_failure(&signature, err, &payer.pubkey()))
+                    }
+                    Poll::Expired if resends < self.options.retries => break,
+                    Poll::Expired => return Err(LedgerError::BlockhashExpired { signature }),
+                    Poll::Unseen | Poll::Landing => thread::sleep(POLL_INTERVAL),
+                }
+            }
+            resends += 1;
+            blockhash = self.latest_blockhash()?;
+        }
+    }
+
+    fn send_all(&mut self, batches: &[Batch], payer: &Keypair) -> Vec<Result<Sent, LedgerError>> {
+        if batches.is_empty() {
+            return Vec::new();
+        }
+        let mut results: Vec<Option<Result<Sent, LedgerError>>> =
+            batches.iter().map(|_| None).collect();
+        let stopped = self.run_all(batches, payer, &mut results).err();
+        results
+            .into_iter()
+            .map(|r| match (r, &stopped) {
+                (Some(r), _) => r,
+                (None, Some(e)) => Err(duplicate(e)),
+                (None, None) => unreachable!("run_all settles every batch unless it stops"),
+            })
+            .collect()
+    }
+
+    fn airdrop(&mut self, to: &Pubkey, lamports: u64) -> Result<(), LedgerError> {
+        let signature: String = self.request(
+            "requestAirdrop",
+            json!([to.to_string(), lamports, self.commitment()]),
+        )?;
+        // The faucet signs with a blockhash we never see: wait out its lifetime.
+        let started = Instant::now();
+        loop {
+            match self.statuses(&[signature.as_str()])?.remove(0) {
+                Poll::Landed => return Ok(()),
+                Poll::Failed(err) => return Err(self.failure(err, Vec::new(), to)),
+                _ if started.elapsed() > AIRDROP_TIMEOUT => {
+                    return Err(LedgerError::BlockhashExpired { signature })
+                }
+                _ => thread::sleep(POLL_INTERVAL),
+            }
+        }
+    }
+
+    fn is_test_ledger(&self) -> bool {
+        !self.url.contains("mainnet")
+    }
+}

@@ -1,0 +1,179 @@
+//! Preparing a transaction: compute budget, signatures, and a simulation
+//! that both refuses a failing transaction before it costs anything and sizes
+//! its compute-unit limit.
+use super::transport::malformed;
+use super::wire::{encode, LatestBlockhash, Simulated, WithContext};
+use super::{
+    Rpc, LAMPORTS_PER_SIGNATURE, MAX_COMPUTE_UNIT_LIMIT, POLL_INTERVAL, PREFLIGHT_FAILURE,
+};
+use crate::{classify, LedgerError, Sent};
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use serde_json::{json, Value};
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_hash::Hash;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+use std::str::FromStr;
+use std::thread;
+
+/// A signed transaction, the compute limit it requests, its blockhash's last
+/// valid height, and the numbers to report should `getTransaction` fail after
+/// it lands.
+pub(super) struct Signed {
+    pub(super) transaction: Transaction,
+    pub(super) limit: u32,
+    pub(super) last_valid_block_height: u64,
+    pub(super) estimate: Sent,
+}
+
+/// Compute units to request for a transaction its simulation says uses
+/// `units`: a 10 % margin for state that changes before it lands, and 1,000
+/// units for the compute-budget instructions themselves.
+pub(super) fn limit_for(units: u64) -> u32 {
+    let limit = units.saturating_add(units / 10).saturating_add(1_000);
+    limit.min(u64::from(MAX_COMPUTE_UNIT_LIMIT)) as u32
+}
+
+impl Rpc {
+    pub(super) fn latest_blockhash(&self) -> Result<(Hash, u64), LedgerError> {
+        let latest: WithContext<LatestBlockhash> =
+            self.request("getLatestBlockhash", json!([self.commitment()]))?;
+        let hash = Hash::from_str(&latest.value.blockhash)
+            .map_err(|e| malformed("getLatestBlockhash", e))?;
+        Ok((hash, latest.value.last_valid_block_height))
+    }
+
+    /// The compute-budget instructions, then `instructions`; a caller's own
+    /// compute-budget instructions win, since duplicates fail the transaction.
+    pub(super) fn with_budget(&self, limit: u32, instructions: &[Instruction]) -> Vec<Instruction> {
+        let mut all = Vec::with_capacity(instructions.len() + 2);
+        if !instructions
+            .iter()
+            .any(|i| i.program_id == solana_compute_budget_interface::ID)
+        {
+            all.push(ComputeBudgetInstruction::set_compute_unit_limit(limit));
+            if let Some(price) = self.options.priority_fee {
+                all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
+            }
+        }
+        all.extend_from_slice(instructions);
+        all
+    }
+
+    pub(super) fn sign(
+        &self,
+        limit: u32,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        blockhash: Hash,
+    ) -> Result<Transaction, LedgerError> {
+        let mut keys: Vec<&Keypair> = vec![payer];
+        keys.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
+        let mut tx = Transaction::new_with_payer(
+            &self.with_budget(limit, instructions),
+            Some(&payer.pubkey()),
+        );
+        tx.try_sign(&keys, blockhash)
+            .map_err(|e| LedgerError::Failed {
+                error: TransactionError::SignatureFailure,
+                logs: vec![format!("cannot sign the transaction: {e}")],
+            })?;
+        Ok(tx)
+    }
+
+    /// The fee a landed `tx` pays with `limit` compute units requested.
+    pub(super) fn estimated_fee(&self, tx: &Transaction, limit: u32) -> u64 {
+        let signatures = u64::from(tx.message.header.num_required_signatures);
+        let priority = self.options.priority_fee.map_or(0, |price| {
+            (u128::from(price) * u128::from(limit)).div_ceil(1_000_000)
+        });
+        signatures * LAMPORTS_PER_SIGNATURE + priority as u64
+    }
+
+    /// Simulates `tx` against the node's bank at our commitment.
+    pub(super) fn simulate(&self, tx: &Transaction) -> Result<Simulated, LedgerError> {
+        let config = json!({
+            "encoding": "base64",
+            "sigVerify": false,
+            "replaceRecentBlockhash": false,
+            "commitment": self.options.commitment,
+        });
+        let simulated: WithContext<Simulated> =
+            self.request("simulateTransaction", json!([encode(tx), config]))?;
+        Ok(simulated.value)
+    }
+
+    /// The error of a failed transaction: decoded from its RPC JSON form,
+    /// with fee-payer failures told apart by [`classify`].
+    pub(super) fn failure(&self, err: Value, logs: Vec<String>, payer: &Pubkey) -> LedgerError {
+        match serde_json::from_value::<TransactionError>(err.clone()) {
+            Ok(error) => classify(error, logs, payer),
+            Err(_) => LedgerError::Rpc {
+                code: PREFLIGHT_FAILURE,
+                message: format!(
+                    "transaction failed: {err}{}",
+                    logs.last().map(|l| format!(" ({l})")).unwrap_or_default()
+                ),
+            },
+        }
+    }
+
+    /// Signs `instructions` with `blockhash`. Unless `sized` gives the
+    /// compute limit and expected units, they are simulated first: a failed
+    /// simulation is returned as the transaction's error, nothing sent, and
+    /// a successful one sizes the limit (when the options leave it open).
+    pub(super) fn prepare(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+        (mut blockhash, mut last_valid_block_height): (Hash, u64),
+        sized: Option<(u32, u64)>,
+    ) -> Result<Signed, LedgerError> {
+        let fixed = self.options.compute_unit_limit;
+        let (limit, units, logs) = match sized {
+            Some((limit, units)) => (limit, units, Vec::new()),
+            None => {
+                let probe_limit = fixed.unwrap_or(MAX_COMPUTE_UNIT_LIMIT);
+                let mut retry = 0;
+                let simulated = loop {
+                    let probe = self.sign(probe_limit, instructions, payer, signers, blockhash)?;
+                    let simulated = self.simulate(&probe)?;
+                    // Behind a load balancer the simulating node may not have
+                    // seen the blockhash another node handed out yet.
+                    if simulated.err != Some(json!("BlockhashNotFound"))
+                        || retry >= self.options.retries
+                    {
+                        break simulated;
+                    }
+                    retry += 1;
+                    thread::sleep(POLL_INTERVAL);
+                    (blockhash, last_valid_block_height) = self.latest_blockhash()?;
+                };
+                let logs = simulated.logs.unwrap_or_default();
+                if let Some(err) = simulated.err {
+                    return Err(self.failure(err, logs, &payer.pubkey()));
+                }
+                let units = simulated.units_consumed.unwrap_or(0);
+                (fixed.unwrap_or_else(|| limit_for(units)), units, logs)
+            }
+        };
+        let transaction = self.sign(limit, instructions, payer, signers, blockhash)?;
+        let estimate = Sent {
+            signature: transaction.signatures[0].to_string(),
+            compute_units: units,
+            fee: self.estimated_fee(&transaction, limit),
+            logs,
+        };
+        Ok(Signed {
+            transaction,
+            limit,
+            last_valid_block_height,
+            estimate,
+        })
+    }
+}
