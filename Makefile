@@ -13,12 +13,13 @@ setup:
 	@echo "==> [1/3] toolchain (scripts/sbf/setup-toolchain.sh)"
 	@scripts/sbf/setup-toolchain.sh
 
-## build: compile programs/ilm to target/deploy/ilm.so
+## build: compile programs/ilm to target/deploy/ilm.so, and the example integrator examples/coverage
 build: setup
-	@echo "==> [2/3] program: $(SO)"
+	@echo "==> [2/3] programs: $(SO), target/deploy/coverage.so"
 	@scripts/sbf/build-sbf.sh programs/ilm --features sbf-dispatch
+	@scripts/sbf/build-sbf.sh examples/coverage
 
-## test: install what is missing, build the .so, run every test (unit, property, LiteSVM), check the IDL
+## test: install what is missing, build both .so files, run every test (unit, property, LiteSVM, the CPI example), check the IDL
 test: build
 	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
 	@$(CARGO) test --workspace --locked
