@@ -1,7 +1,11 @@
 //! `ilm-idl`: builds ilm's IDL with Anchor's own builder (the program's
 //! `idl-build` feature prints each piece in a test; the builder merges them)
 //! and writes `idl/ilm.json`; `ilm-idl --check` fails when the committed file
-//! differs from what the program now produces.
+//! differs from what the program now produces. Both fail when the IDL breaks
+//! `idl/baseline.json` by the rules of `docs/VERSIONING.md` (see [`compat`]);
+//! `make idl-baseline` moves the baseline, for a break made on purpose.
+mod compat;
+
 use anchor_lang_idl::build::IdlBuilder;
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,6 +34,17 @@ fn main() -> ExitCode {
     };
     let json = serde_json::to_string_pretty(&idl).expect("an IDL serializes") + "\n";
     let file = root.join("idl/ilm.json");
+    let baseline = root.join("idl/baseline.json");
+    let breaks = match std::fs::read_to_string(&baseline)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+    {
+        Ok(old) => compat::breaking_changes(
+            &old,
+            &serde_json::to_value(&idl).expect("an IDL serializes"),
+        ),
+        Err(e) => vec![format!("cannot read {}: {e}", baseline.display())],
+    };
     if check {
         let committed = std::fs::read_to_string(&file).unwrap_or_default();
         if committed != json {
@@ -45,6 +60,14 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     } else {
         println!("ilm-idl: wrote {}", file.display());
+    }
+    if !breaks.is_empty() {
+        eprintln!(
+            "ilm-idl: the program breaks {} (docs/VERSIONING.md):\n  {}\nundo the change, or move the baseline with `make idl-baseline` if the break is deliberate (say why in the commit)",
+            baseline.display(),
+            breaks.join("\n  ")
+        );
+        return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
 }

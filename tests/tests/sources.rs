@@ -1,6 +1,8 @@
 //! One source for each list. `idl/ilm.json` is built from the program and
 //! `make test` fails when it is stale; these tests hold the hand-written
 //! lists to it: the SBF entrypoint's dispatch table and the client's events.
+//! The last two hold the crate boundaries: the SDK sends nothing, and CLI
+//! commands do not import each other.
 use ilm_client::events::Event;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,4 +44,76 @@ fn every_instruction_is_dispatched() {
 fn the_client_decodes_every_event() {
     let decoded: BTreeSet<String> = Event::NAMES.iter().map(|n| n.to_string()).collect();
     assert_eq!(decoded, idl_names("events"));
+}
+
+/// Every package `root` can reach in `Cargo.lock` (an over-approximation of
+/// `cargo tree`: a lock entry lists every dependency any build activates).
+fn lock_closure(root: &str) -> BTreeSet<String> {
+    let lock = std::fs::read_to_string(workspace().join("Cargo.lock")).expect("Cargo.lock");
+    let mut deps: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for package in lock.split("[[package]]").skip(1) {
+        let name = package
+            .lines()
+            .find_map(|l| l.strip_prefix("name = \""))
+            .and_then(|n| n.strip_suffix('"'))
+            .expect("a package name");
+        let list = deps.entry(name.to_string()).or_default();
+        if let Some((_, rest)) = package.split_once("dependencies = [") {
+            let body = rest.split(']').next().unwrap_or_default();
+            list.extend(body.lines().filter_map(|l| {
+                let l = l.trim().trim_end_matches(',').trim_matches('"');
+                l.split(' ')
+                    .next()
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string)
+            }));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![root.to_string()];
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            stack.extend(deps.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    seen
+}
+
+/// The SDK builds and reads transactions; sending (LiteSVM, HTTP) is
+/// `ilm-ledger`'s, so a dependent of `ilm-client` never compiles either.
+#[test]
+fn the_sdk_pulls_in_no_ledger_and_no_http_client() {
+    let sdk = lock_closure("ilm-client");
+    let heavy: Vec<&String> = sdk
+        .iter()
+        .filter(|n| {
+            ["litesvm", "ureq", "reqwest", "hyper", "ilm-ledger"]
+                .iter()
+                .any(|h| n.starts_with(h))
+        })
+        .collect();
+    assert!(heavy.is_empty(), "ilm-client depends on {heavy:?}");
+    let ledger = lock_closure("ilm-ledger");
+    assert!(ledger.contains("litesvm") && ledger.contains("ureq"));
+    println!(
+        "ilm-client: {} packages, ilm-ledger: {}",
+        sdk.len(),
+        ledger.len()
+    );
+}
+
+/// CLI command files share code through the modules beside them, never by
+/// importing one another.
+#[test]
+fn cli_commands_do_not_import_each_other() {
+    let dir = workspace().join("app/cli/src/commands");
+    for entry in std::fs::read_dir(&dir).expect("commands/") {
+        let path = entry.expect("a file").path();
+        let source = std::fs::read_to_string(&path).expect("a command file");
+        assert!(
+            !source.contains("crate::commands::") && !source.contains("super::"),
+            "{} imports another command: move what they share next to context.rs",
+            path.display()
+        );
+    }
 }
