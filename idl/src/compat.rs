@@ -183,7 +183,8 @@ mod tests {
 
     #[test]
     fn every_breaking_change_is_named() {
-        let cases: [(&str, fn(&mut Value)); 11] = [
+        type Edit = fn(&mut Value);
+        let cases: [(&str, Edit); 11] = [
             ("account Task was removed", |v| {
                 v["accounts"][0]["name"] = json!("TaskV2")
             }),
