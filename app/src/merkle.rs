@@ -2,6 +2,7 @@
 //! publish its root, and hand each recipient (or a crank) its proof. Hashing is
 //! the program's own (`ilm::verify::merkle`).
 use anchor_lang::prelude::Pubkey;
+use ilm::constants::MAX_MERKLE_LEAVES;
 use ilm::verify::merkle::{leaf_hash, node_hash, EMPTY_NODE};
 use std::str::FromStr;
 
@@ -19,7 +20,10 @@ impl std::fmt::Display for MerkleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MerkleError::Empty => write!(f, "no payouts: add at least one recipient,amount line"),
-            MerkleError::TooManyLeaves => write!(f, "more than 2^32 - 1 payouts"),
+            MerkleError::TooManyLeaves => write!(
+                f,
+                "more than {MAX_MERKLE_LEAVES} payouts (a deeper proof would not fit in a transaction): split them over several tasks"
+            ),
             MerkleError::TotalOverflow => write!(f, "the amounts add up to more than u64::MAX"),
             MerkleError::BadLine(n, why) => write!(f, "line {n}: {why}"),
         }
@@ -42,7 +46,9 @@ impl Tree {
         if payouts.is_empty() {
             return Err(MerkleError::Empty);
         }
-        u32::try_from(payouts.len()).map_err(|_| MerkleError::TooManyLeaves)?;
+        if payouts.len() > MAX_MERKLE_LEAVES as usize {
+            return Err(MerkleError::TooManyLeaves);
+        }
         let total = payouts
             .iter()
             .try_fold(0u64, |t, (_, a)| t.checked_add(*a))

@@ -3,7 +3,8 @@
 //! and writes `idl/ilm.json`; `ilm-idl --check` fails when the committed file
 //! differs from what the program now produces. Both fail when the IDL breaks
 //! `idl/baseline.json` by the rules of `docs/VERSIONING.md` (see [`compat`]);
-//! `make idl-baseline` moves the baseline, for a break made on purpose.
+//! writing, an IDL that only adds becomes the new baseline; `make
+//! idl-baseline` moves it past a break made on purpose.
 mod compat;
 
 use anchor_lang_idl::build::IdlBuilder;
@@ -55,11 +56,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         println!("ilm-idl: {} is current", file.display());
-    } else if let Err(e) = std::fs::write(&file, json) {
-        eprintln!("ilm-idl: cannot write {}: {e}", file.display());
-        return ExitCode::FAILURE;
     } else {
-        println!("ilm-idl: wrote {}", file.display());
+        // An addition also becomes the baseline the next change is held to.
+        let targets = if breaks.is_empty() {
+            vec![&file, &baseline]
+        } else {
+            vec![&file]
+        };
+        for target in targets {
+            if let Err(e) = std::fs::write(target, &json) {
+                eprintln!("ilm-idl: cannot write {}: {e}", target.display());
+                return ExitCode::FAILURE;
+            }
+            println!("ilm-idl: wrote {}", target.display());
+        }
     }
     if !breaks.is_empty() {
         eprintln!(

@@ -360,6 +360,11 @@ impl Env {
             &all,
             self.svm.latest_blockhash(),
         );
+        // LiteSVM runs transactions a cluster refuses for their size; a test
+        // must not pass on one.
+        if let Err(e) = ilm_ledger::check_size(&tx) {
+            panic!("{e}: {ixs:#?}");
+        }
         match self.svm.send_transaction(tx) {
             Ok(meta) => Ok(Sent {
                 cu: meta.compute_units_consumed,

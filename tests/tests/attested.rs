@@ -157,8 +157,16 @@ fn messages_for_other_tasks_contributors_or_programs_are_refused() {
         refused(&mut env, &ixs, IlmError::AttestationMessageMismatch);
     }
     // another program's message: same fields, different program id inside
-    let mut foreign = good.message();
-    foreign[16..48].copy_from_slice(&[9; 32]);
+    let foreign = ilm_client::attest::attestation_message(
+        &anchor_lang::prelude::Pubkey::new_from_array([9; 32]),
+        &good.market,
+        &good.domain,
+        &good.task,
+        &good.contributor,
+        good.cumulative_units,
+        &good.result_hash,
+        good.expires_at,
+    );
     let sig = signer.sign_message(&foreign);
     let ixs = [
         precompile_instruction(&[(signer.pubkey().to_bytes(), sig.into())], &foreign),
@@ -294,4 +302,101 @@ fn a_paid_claim_ends_with_its_lease_without_a_mark() {
         env.claim_state(&t, &u.pubkey()).status,
         ClaimStatus::Expired
     );
+}
+
+/// One signature per precompile instruction, as standard ed25519 tooling
+/// (`solana_ed25519_program::new_ed25519_instruction_with_signature`) writes them.
+fn standard(
+    a: &Attestation,
+    signer: &Keypair,
+) -> anchor_lang::solana_program::instruction::Instruction {
+    let (key, signature) = a.sign(signer);
+    let ix = solana_ed25519_program::new_ed25519_instruction_with_signature(
+        &a.message(),
+        &signature,
+        &key,
+    );
+    anchor_lang::solana_program::instruction::Instruction {
+        program_id: ix.program_id,
+        accounts: vec![],
+        data: ix.data,
+    }
+}
+
+#[test]
+fn one_signature_is_laid_out_as_standard_tooling_does() {
+    let (env, t, u) = depin(1, 1);
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let ours = precompile_instruction(&[a.sign(&attester(0))], &a.message());
+    let theirs = standard(&a, &attester(0));
+    assert_eq!(
+        (ours.program_id, ours.data),
+        (theirs.program_id, theirs.data)
+    );
+}
+
+#[test]
+fn one_precompile_instruction_per_signature_pays() {
+    let (mut env, t, u) = depin(2, 3);
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let to = env.wallet(&u.pubkey());
+    let pay = ix::submit_attested(&t, &u.pubkey(), &to, args(&a));
+    let ixs = [standard(&a, &attester(1)), standard(&a, &attester(2)), pay];
+    env.send(&ixs, &[])
+        .expect("2-of-3, one signature per instruction");
+    assert_eq!(env.balance(&to), STARTING_TOKENS + 10 * PER_UNIT);
+}
+
+#[test]
+fn separate_precompile_instructions_keep_every_check() {
+    let (mut env, t, u) = depin(2, 3);
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let to = env.wallet(&u.pubkey());
+    let pay = ix::submit_attested(&t, &u.pubkey(), &to, args(&a));
+    // The same attester in two instructions counts once.
+    let ixs = [
+        standard(&a, &attester(1)),
+        standard(&a, &attester(1)),
+        pay.clone(),
+    ];
+    env.fails_at(
+        &ixs,
+        &[],
+        2,
+        InstructionError::Custom(ilm_client::error_code(IlmError::DuplicateAttester)),
+    );
+    // Only the run right before submit_attested counts: another instruction ends it.
+    let gap =
+        solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit(400_000);
+    let gap = anchor_lang::solana_program::instruction::Instruction {
+        program_id: gap.program_id,
+        accounts: vec![],
+        data: gap.data,
+    };
+    let ixs = [
+        standard(&a, &attester(1)),
+        gap,
+        standard(&a, &attester(2)),
+        pay.clone(),
+    ];
+    env.fails_at(
+        &ixs,
+        &[],
+        3,
+        InstructionError::Custom(ilm_client::error_code(IlmError::AttestationThresholdNotMet)),
+    );
+    // Every instruction of the run must sign this payout's message.
+    let other = env.attestation(&t, &u.pubkey(), 11);
+    let ixs = [
+        standard(&other, &attester(1)),
+        standard(&a, &attester(2)),
+        pay,
+    ];
+    env.fails_at(
+        &ixs,
+        &[],
+        2,
+        InstructionError::Custom(ilm_client::error_code(IlmError::AttestationMessageMismatch)),
+    );
+    assert_eq!(env.balance(&to), STARTING_TOKENS, "no token moved");
 }

@@ -1,5 +1,6 @@
 //! create_market, update_market.
 use anchor_lang::error::ErrorCode as Anchor;
+use ilm_client::ilm::constants::MAX_ATTESTER_THRESHOLD;
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::IlmError;
 use ilm_tests::*;
@@ -100,6 +101,12 @@ fn create_market_bad_attester_sets_fail() {
     for (keys, threshold) in [
         (vec![a, a], 1), // duplicate key
         (vec![a, b], 3), // threshold above the set
+        (
+            (0..=MAX_ATTESTER_THRESHOLD)
+                .map(|i| anchor_lang::prelude::Pubkey::new_from_array([i + 60; 32]))
+                .collect(),
+            MAX_ATTESTER_THRESHOLD + 1,
+        ), // more signatures than fit in a transaction
         (vec![a], 0),    // keys but no threshold
         (vec![], 1),     // threshold without keys
         (
@@ -125,8 +132,8 @@ fn create_market_with_attesters_ok() {
     p.attesters = (0..8)
         .map(|i| anchor_lang::prelude::Pubkey::new_from_array([i + 40; 32]))
         .collect();
-    p.attester_threshold = 2;
-    fresh(&mut env, p).expect("8 attesters, threshold 2");
+    p.attester_threshold = MAX_ATTESTER_THRESHOLD;
+    fresh(&mut env, p).expect("8 attesters, the highest threshold");
     assert_eq!(env.market_state().attesters.len(), 8);
 }
 

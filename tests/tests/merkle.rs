@@ -1,6 +1,7 @@
 //! publish_root, init_bitmap, claim_merkle, clawback, close_bitmap.
 use anchor_lang::error::ErrorCode as Anchor;
 use anchor_lang::prelude::Pubkey;
+use ilm_client::ilm::constants::MAX_MERKLE_LEAVES;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::Tree;
 use ilm_client::{IlmError, TaskStatus, Verifier};
@@ -193,6 +194,17 @@ fn publish_root_checks() {
         ix::init_bitmap(&t, &payer, 0),
         &[],
         IlmError::LeafIndexOutOfRange,
+    );
+    // The deepest proof that fits a transaction bounds the tree (sizes.rs).
+    env.fails(
+        ix::publish_root(&t, [1; 32], MAX_MERKLE_LEAVES + 1, 1_000),
+        &[&employer],
+        IlmError::TooManyLeaves,
+    );
+    let (other_employer, largest) = merkle_task(&mut env, 1_000);
+    env.ok(
+        ix::publish_root(&largest, [1; 32], MAX_MERKLE_LEAVES, 1_000),
+        &[&other_employer],
     );
     env.ok(ix::publish_root(&t, [1; 32], 10, 1_000), &[&employer]);
     env.fails(

@@ -2,7 +2,7 @@
 //! runs the real program without a validator. Between commands its accounts,
 //! slot and clock are saved to one file, so successive invocations build on
 //! each other like a local validator.
-use crate::{classify, Ledger, LedgerError, Memcmp, Sent};
+use crate::{check_size, classify, Ledger, LedgerError, Memcmp, Sent};
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use litesvm::LiteSVM;
@@ -273,6 +273,7 @@ impl Ledger for Embedded {
             &all,
             self.svm.latest_blockhash(),
         );
+        check_size(&tx)?;
         self.transactions += 1;
         match self.svm.send_transaction(tx) {
             Ok(meta) => Ok(Sent {

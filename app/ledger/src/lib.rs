@@ -14,8 +14,26 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_account::Account;
 use solana_keypair::Keypair;
+use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::fmt;
+
+/// The most bytes a serialized transaction may have: what fits in one UDP
+/// packet (1,280-byte IPv6 MTU less headers). Clusters refuse larger ones.
+pub const PACKET_DATA_SIZE: usize = 1_232;
+
+/// Refuses a transaction a cluster would refuse for its size, before it is
+/// simulated or sent: LiteSVM alone would run it.
+pub fn check_size(tx: &Transaction) -> Result<(), LedgerError> {
+    let bytes = bincode::serialized_size(tx).map_err(|e| LedgerError::Failed {
+        error: TransactionError::SanitizeFailure,
+        logs: vec![format!("the transaction does not serialize: {e}")],
+    })? as usize;
+    if bytes > PACKET_DATA_SIZE {
+        return Err(LedgerError::TooLarge { bytes });
+    }
+    Ok(())
+}
 
 /// A landed transaction.
 #[derive(Clone, Debug)]
@@ -54,6 +72,8 @@ pub enum LedgerError {
     Network(String),
     /// The endpoint answered with a JSON-RPC error.
     Rpc { code: i64, message: String },
+    /// The transaction is over [`PACKET_DATA_SIZE`] bytes; nothing was sent.
+    TooLarge { bytes: usize },
     /// Only one backend can do this (for example warping the clock).
     Unsupported(String),
     /// The embedded ledger's file or program could not be read or written.
@@ -125,6 +145,10 @@ impl fmt::Display for LedgerError {
             ),
             LedgerError::Network(m) => write!(f, "cannot reach the RPC endpoint: {m}"),
             LedgerError::Rpc { code, message } => write!(f, "RPC error {code}: {message}"),
+            LedgerError::TooLarge { bytes } => write!(
+                f,
+                "the transaction is {bytes} bytes, over the {PACKET_DATA_SIZE} a Solana cluster accepts: nothing was sent; send fewer instructions or signatures per transaction"
+            ),
             LedgerError::Unsupported(m) => write!(f, "{m}"),
             LedgerError::Storage(m) => write!(f, "embedded ledger: {m}"),
         }

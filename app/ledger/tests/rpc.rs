@@ -8,14 +8,21 @@ mod rpc_server;
 use rpc_server::*;
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_spl::token::spl_token;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::{error_code, IlmError, MarketParams, PROGRAM_ID};
-use ilm_ledger::{Batch, Ledger, LedgerError, Memcmp, Rpc, RpcOptions};
+use ilm_ledger::{
+    program_so, Batch, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, PACKET_DATA_SIZE,
+};
+use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_system_interface::instruction::{create_account, transfer};
+use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
@@ -453,4 +460,104 @@ fn send_all_resends_what_expired() {
             .count()
     });
     assert_eq!(simulations, 0, "a fixed compute limit needs no simulation");
+}
+
+/// A transfer whose instruction data is padded (the system program ignores
+/// trailing bytes) so that, after `before`, the signed transaction is exactly
+/// `size` bytes.
+fn padded_transfer(
+    payer: &Keypair,
+    to: &Pubkey,
+    before: &[Instruction],
+    size: usize,
+) -> Instruction {
+    let mut ix = transfer(&payer.pubkey(), to, SOL / 10);
+    loop {
+        let mut all = before.to_vec();
+        all.push(ix.clone());
+        let tx = Transaction::new_signed_with_payer(
+            &all,
+            Some(&payer.pubkey()),
+            &[payer],
+            solana_hash::Hash::default(),
+        );
+        let len = bincode::serialized_size(&tx).unwrap() as usize;
+        match len.cmp(&size) {
+            std::cmp::Ordering::Equal => return ix,
+            std::cmp::Ordering::Less => ix.data.resize(ix.data.len() + size - len, 0),
+            std::cmp::Ordering::Greater => ix.data.truncate(ix.data.len() - (len - size)),
+        }
+    }
+}
+
+#[test]
+fn the_packet_limit_is_enforced_at_its_edge() {
+    let to = Keypair::new().pubkey();
+
+    let mut embedded = Embedded::in_memory(&program_so()).unwrap();
+    let payer = Keypair::new();
+    embedded.airdrop(&payer.pubkey(), SOL).unwrap();
+    let fits = padded_transfer(&payer, &to, &[], PACKET_DATA_SIZE);
+    embedded
+        .send(std::slice::from_ref(&fits), &payer, &[])
+        .unwrap();
+    let mut over = fits;
+    over.data.push(0);
+    let refused = embedded.send(&[over], &payer, &[]).unwrap_err();
+    assert!(
+        matches!(refused, LedgerError::TooLarge { bytes: 1_233 }),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("1233 bytes, over the 1232"));
+    assert_eq!(embedded.account(&to).unwrap().unwrap().lamports, SOL / 10);
+
+    // The RPC backend refuses before simulating: the node never sees it.
+    let server = Server::start();
+    let mut rpc = server.rpc(quick());
+    let payer = funded(&mut rpc, SOL);
+    let budget = [ComputeBudgetInstruction::set_compute_unit_limit(0)];
+    let fits = padded_transfer(&payer, &to, &budget, PACKET_DATA_SIZE);
+    rpc.send(std::slice::from_ref(&fits), &payer, &[]).unwrap();
+    let calls = server.chain(|c| c.methods.len());
+    let mut over = fits;
+    over.data.push(0);
+    let refused = rpc.send(&[over.clone()], &payer, &[]).unwrap_err();
+    assert!(
+        matches!(refused, LedgerError::TooLarge { bytes: 1_233 }),
+        "{refused}"
+    );
+    let after: Vec<String> = server.chain(|c| c.methods[calls..].to_vec());
+    assert!(
+        !after
+            .iter()
+            .any(|m| m == "simulateTransaction" || m == "sendTransaction"),
+        "{after:?}"
+    );
+
+    // The test server refuses it as an Agave node does, for clients that do not check.
+    let mut all = budget.to_vec();
+    all.push(over);
+    let tx = Transaction::new_signed_with_payer(
+        &all,
+        Some(&payer.pubkey()),
+        &[&payer],
+        solana_hash::Hash::default(),
+    );
+    let encoded = BASE64.encode(bincode::serialize(&tx).unwrap());
+    let body = serde_json::json!({
+        "jsonrpc": "2.0", "id": 1, "method": "sendTransaction",
+        "params": [encoded, {"encoding": "base64", "skipPreflight": true}],
+    });
+    let reply: serde_json::Value = ureq::post(&server.url)
+        .send_json(&body)
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    assert_eq!(reply["error"]["code"], -32602, "{reply}");
+    assert!(reply["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("too large: 1233 bytes (max: 1232 bytes)"));
+    assert_eq!(rpc.account(&to).unwrap().unwrap().lamports, SOL / 10);
 }

@@ -23,6 +23,11 @@ pub const BPS_DENOMINATOR: u16 = 10_000;
 pub const MAX_FEE_BPS: u16 = 1_000;
 /// Largest attester set a market may hold.
 pub const MAX_ATTESTERS: usize = 8;
+/// Highest attester threshold: the most signatures that still fit a
+/// 1,232-byte `submit_attested` transaction with a separate fee payer and a
+/// priority fee, packed in one precompile instruction or one per instruction
+/// (`tests/tests/sizes.rs` measures both at the edge).
+pub const MAX_ATTESTER_THRESHOLD: u8 = 4;
 /// Longest task spec URI, in bytes.
 pub const MAX_SPEC_URI_LEN: usize = 128;
 /// Longest work-result URI, in bytes (emitted in `WorkSubmitted`, not stored).
@@ -39,8 +44,9 @@ pub const SALT_TAG: &[u8] = b"ilm:salt:v1";
 pub const COMMIT_TAG: &[u8] = b"ilm:commit:v1";
 /// Longest answer a Preimage reveal accepts, in bytes.
 pub const MAX_ANSWER_LEN: usize = 512;
-/// Domain tag that starts every attestation message (16 bytes).
-pub const ATTEST_TAG: &[u8; 16] = b"ilm:attest:v2\0\0\0";
+/// Domain tag that starts every attested statement (16 bytes); the message
+/// signed is its sha256 (`verify::ed25519::attestation_message`).
+pub const ATTEST_TAG: &[u8; 16] = b"ilm:attest:v3\0\0\0";
 /// Domain tag of a market's `domain`: `sha256(tag || market || slot || unix_timestamp)`
 /// at creation, so attestations for one deployment never pay on another.
 pub const DOMAIN_TAG: &[u8] = b"ilm:domain:v1";
@@ -48,8 +54,13 @@ pub const DOMAIN_TAG: &[u8] = b"ilm:domain:v1";
 pub const MERKLE_LEAF_PREFIX: &[u8] = &[0];
 /// Prefix of a Merkle inner-node hash.
 pub const MERKLE_NODE_PREFIX: &[u8] = &[1];
-/// Deepest Merkle proof accepted (2^32 leaves).
-pub const MAX_PROOF_LEN: usize = 32;
+/// Deepest Merkle proof accepted: 20 levels, 1,048,576 leaves per task. A
+/// claim opening the recipient's token account with a priority fee and a
+/// separate fee payer still fits a 1,232-byte transaction at this depth, not
+/// one deeper (`tests/tests/sizes.rs`).
+pub const MAX_PROOF_LEN: usize = 20;
+/// Most leaves a published root may have: every proof at most [`MAX_PROOF_LEN`].
+pub const MAX_MERKLE_LEAVES: u32 = 1 << MAX_PROOF_LEN;
 /// Leaves per bitmap shard: 65,536 bits = 8 KiB, under the 10,240-byte init limit.
 pub const LEAVES_PER_SHARD: u32 = 65_536;
 

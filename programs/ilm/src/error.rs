@@ -8,7 +8,7 @@ pub enum IlmError {
     FeeTooHigh,
     #[msg("Basis points above 10,000 (100%): lower the value")]
     BpsTooHigh,
-    #[msg("Attester set invalid: at most 8 distinct keys, 1 <= threshold <= keys (threshold 0 only with no keys)")]
+    #[msg("Attester set invalid: at most 8 distinct keys, 1 <= threshold <= keys and threshold <= 4, the signatures that fit in one transaction (threshold 0 only with no keys)")]
     InvalidAttesterSet,
     #[msg("Duration must not be negative")]
     NegativeDuration,
@@ -150,4 +150,6 @@ pub enum IlmError {
     RevealDeadlinePassed,
     #[msg("The lease must fit before the deadline: lease_secs is longer than the time left, so nobody could ever claim")]
     LeaseLongerThanTask,
+    #[msg("More than 1,048,576 (2^20) leaves: a deeper proof would not fit in a transaction; split the payouts over several tasks")]
+    TooManyLeaves,
 }

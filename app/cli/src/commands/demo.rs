@@ -391,8 +391,9 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         "Epoch 1 mapping rewards",
     )?;
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
-    let publish = ix::publish_tree(&epoch_task, &tree, &me);
-    d.send(&publish, &[&employer_kp])?;
+    for batch in ix::publish_tree(&epoch_task, &tree, &me) {
+        d.send(&batch, &[&employer_kp])?;
+    }
     let pushed = push(d.ctx, &epoch_task, &tree, 512)?;
 
     step(d.ctx, "fees collected for the market's fee owner");

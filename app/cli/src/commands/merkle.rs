@@ -10,9 +10,10 @@ use crate::units::{format_amount, hex, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::files::ProofsFile;
+use ilm_client::ilm::constants::LEAVES_PER_SHARD;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::{parse_csv_with, Tree};
-use ilm_client::{Task, Verifier};
+use ilm_client::{pda, Task, Verifier};
 use ilm_ledger::crank::PushStats;
 use std::path::{Path, PathBuf};
 
@@ -93,15 +94,41 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
         MerkleCmd::Publish { task, proofs } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            let (sent, _) = ctx.send(&ix::publish_tree(&keys, &tree, &ctx.me()), &[])?;
+            // A publish cut short is finished by running it again: the root
+            // stays, and only the shards still missing are opened.
+            let batches = match t.verifier {
+                Verifier::Merkle { root, .. } if root == tree.root() => {
+                    let mut missing = Vec::new();
+                    for shard in 0..tree.leaf_count().div_ceil(LEAVES_PER_SHARD) {
+                        let bitmap = pda::bitmap(&task, shard as u16).0;
+                        if ctx
+                            .ledger
+                            .account(&bitmap)
+                            .map_err(|e| e.to_string())?
+                            .is_none()
+                        {
+                            missing.push(shard as u16);
+                        }
+                    }
+                    ix::init_bitmaps(&keys, &ctx.me(), &missing)
+                }
+                _ => ix::publish_tree(&keys, &tree, &ctx.me()),
+            };
+            let mut last = None;
+            for batch in &batches {
+                last = Some(ctx.send(batch, &[])?.0);
+            }
             let d = ctx.mint(&t.mint)?.decimals;
             let mut r = report! {
                 "task" => task.to_string(),
                 "root" => hex(&tree.root()),
                 "leaves" => tree.leaf_count(),
                 "total" => format_amount(tree.total(), d),
+                "transactions" => batches.len(),
             };
-            tx_fields(&mut r, &sent);
+            if let Some(sent) = last {
+                tx_fields(&mut r, &sent);
+            }
             Ok(r)
         }
         MerkleCmd::Claim {

@@ -6,7 +6,7 @@ use super::wire::{encode, LatestBlockhash, Simulated, WithContext};
 use super::{
     Rpc, LAMPORTS_PER_SIGNATURE, MAX_COMPUTE_UNIT_LIMIT, POLL_INTERVAL, PREFLIGHT_FAILURE,
 };
-use crate::{classify, LedgerError, Sent};
+use crate::{check_size, classify, LedgerError, Sent};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use serde_json::{json, Value};
@@ -82,6 +82,7 @@ impl Rpc {
                 error: TransactionError::SignatureFailure,
                 logs: vec![format!("cannot sign the transaction: {e}")],
             })?;
+        check_size(&tx)?;
         Ok(tx)
     }
 

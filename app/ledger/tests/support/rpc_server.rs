@@ -12,7 +12,7 @@ use anchor_lang::prelude::{Clock, Pubkey};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use ilm_client::PROGRAM_ID;
-use ilm_ledger::{program_so, Rpc, RpcOptions};
+use ilm_ledger::{program_so, Rpc, RpcOptions, PACKET_DATA_SIZE};
 use litesvm::LiteSVM;
 use serde_json::{json, Value};
 use solana_transaction::Transaction;
@@ -83,10 +83,24 @@ fn pubkey(v: &Value) -> Result<Pubkey, String> {
         .ok_or_else(|| format!("not a pubkey: {v}"))
 }
 
+/// Decodes a base64 transaction, refusing one over the packet limit with the
+/// words (and, through the caller, the -32602 code) an Agave node uses.
 fn transaction(v: &Value) -> Result<Transaction, String> {
-    let bytes = BASE64
-        .decode(v.as_str().ok_or("transaction is not a string")?)
-        .map_err(|e| e.to_string())?;
+    let text = v.as_str().ok_or("transaction is not a string")?;
+    const MAX_BASE64: usize = 1_644;
+    if text.len() > MAX_BASE64 {
+        return Err(format!(
+            "base64 encoded solana_transaction::versioned::VersionedTransaction too large: {} bytes (max: encoded/raw {MAX_BASE64}/{PACKET_DATA_SIZE})",
+            text.len()
+        ));
+    }
+    let bytes = BASE64.decode(text).map_err(|e| e.to_string())?;
+    if bytes.len() > PACKET_DATA_SIZE {
+        return Err(format!(
+            "decoded solana_transaction::versioned::VersionedTransaction too large: {} bytes (max: {PACKET_DATA_SIZE} bytes)",
+            bytes.len()
+        ));
+    }
     bincode::deserialize(&bytes).map_err(|e| format!("invalid transaction: {e}"))
 }
 

@@ -1,3 +1,4 @@
+use crate::constants::MAX_MERKLE_LEAVES;
 use crate::error::IlmError;
 use crate::events::RootPublished;
 use crate::instructions::shared::now;
@@ -28,6 +29,7 @@ impl PublishRoot<'_> {
             *root != [0; 32] && leaf_count > 0 && total > 0,
             IlmError::ZeroAmount
         );
+        require!(leaf_count <= MAX_MERKLE_LEAVES, IlmError::TooManyLeaves);
         let needed = add(total, fee_on(total, task.fee_bps))?;
         require!(
             needed <= task.escrow_for(task.max_completions)?,

@@ -17,8 +17,9 @@ pub struct SubmitAttestedArgs {
 }
 
 /// Pays DePIN work measured by the task's attesters (the market's set when
-/// the task was created): the ed25519 precompile instruction right before
-/// this one carries m-of-n signatures over the attestation message; the claim
+/// the task was created): the ed25519 precompile instructions right before
+/// this one (one packed, or one per signature) carry m-of-n signatures over
+/// the attestation message; the claim
 /// is paid for the units above what it was already paid, capped by the funded
 /// units. Anyone may send it.
 #[derive(Accounts)]
@@ -78,16 +79,21 @@ impl SubmitAttested<'_> {
             &args.result_hash,
             args.expires_at,
         );
+        // The precompile instructions right before this one: one carrying
+        // every signature (packed), or one per signature as standard ed25519
+        // tooling writes them. The run ends at the first other instruction.
         let sysvar = self.instructions.to_account_info();
-        let current = load_current_index_checked(&sysvar)?;
-        let previous = current.checked_sub(1).ok_or(IlmError::MissingAttestation)?;
-        let precompile = load_instruction_at_checked(usize::from(previous), &sysvar)?;
-        require_keys_eq!(
-            precompile.program_id,
-            solana_sdk_ids::ed25519_program::ID,
-            IlmError::MissingAttestation
-        );
-        let signers = signers_of(&precompile.data, &message)?;
+        let mut index = load_current_index_checked(&sysvar)?;
+        let mut signers = Vec::new();
+        while let Some(previous) = index.checked_sub(1) {
+            let precompile = load_instruction_at_checked(usize::from(previous), &sysvar)?;
+            if precompile.program_id != solana_sdk_ids::ed25519_program::ID {
+                break;
+            }
+            signers.extend(signers_of(&precompile.data, &message)?);
+            index = previous;
+        }
+        require!(!signers.is_empty(), IlmError::MissingAttestation);
         let attesters = count_attesters(&signers, &self.task.attesters)?;
         require!(
             attesters >= usize::from(self.task.attester_threshold),

@@ -1,5 +1,6 @@
 use crate::constants::{
-    BPS_DENOMINATOR, MAX_ATTESTERS, MAX_COOLDOWN_SECS, MAX_FEE_BPS, MAX_FREEZABLE_MINTS,
+    BPS_DENOMINATOR, MAX_ATTESTERS, MAX_ATTESTER_THRESHOLD, MAX_COOLDOWN_SECS, MAX_FEE_BPS,
+    MAX_FREEZABLE_MINTS,
 };
 use crate::error::IlmError;
 use anchor_lang::prelude::*;
@@ -88,14 +89,15 @@ impl MarketParams {
     }
 }
 
-/// At most `MAX_ATTESTERS` distinct keys; a threshold in `1..=len`, or 0 with no keys.
+/// At most `MAX_ATTESTERS` distinct keys; a threshold in `1..=len` and at
+/// most `MAX_ATTESTER_THRESHOLD`, or 0 with no keys.
 pub fn validate_attesters(keys: &[Pubkey], threshold: u8) -> Result<()> {
     let n = keys.len();
     let distinct = keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k));
     let threshold_ok = if n == 0 {
         threshold == 0
     } else {
-        threshold >= 1 && usize::from(threshold) <= n
+        threshold >= 1 && usize::from(threshold) <= n && threshold <= MAX_ATTESTER_THRESHOLD
     };
     require!(
         n <= MAX_ATTESTERS && distinct && threshold_ok,

@@ -57,14 +57,17 @@ pub fn signers_of(data: &[u8], message: &[u8]) -> Result<Vec<Pubkey>> {
     Ok(keys)
 }
 
-/// Length of an attestation message.
-pub const MESSAGE_LEN: usize = 16 + 32 * 5 + 8 + 32 + 8;
+/// Length of an attestation message: a sha256 digest.
+pub const MESSAGE_LEN: usize = 32;
 
-/// The bytes attesters sign: `ATTEST_TAG || program || market || domain ||
-/// task || contributor || cumulative_units u64 LE || result_hash ||
-/// expires_at i64 LE`. Every field that decides who is paid, how much and
+/// The bytes attesters sign: `sha256(ATTEST_TAG || program || market ||
+/// domain || task || contributor || cumulative_units u64 LE || result_hash ||
+/// expires_at i64 LE)`. Every field that decides who is paid, how much and
 /// until when is in it; the market's `domain` differs per deployment, so an
-/// attestation for one cluster never pays on another.
+/// attestation for one cluster never pays on another. A digest rather than
+/// the 224 bytes themselves: each signature's precompile entry carries the
+/// message, and at 32 bytes four signatures fit in a transaction, packed in
+/// one instruction or one per instruction.
 #[allow(clippy::too_many_arguments)]
 pub fn attestation_message(
     program: &Pubkey,
@@ -76,8 +79,7 @@ pub fn attestation_message(
     result_hash: &[u8; 32],
     expires_at: i64,
 ) -> [u8; MESSAGE_LEN] {
-    let mut m = [0u8; MESSAGE_LEN];
-    let parts: [&[u8]; 9] = [
+    solana_sha256_hasher::hashv(&[
         ATTEST_TAG,
         program.as_ref(),
         market.as_ref(),
@@ -87,13 +89,8 @@ pub fn attestation_message(
         &cumulative_units.to_le_bytes(),
         result_hash,
         &expires_at.to_le_bytes(),
-    ];
-    let mut at = 0;
-    for p in parts {
-        m[at..at + p.len()].copy_from_slice(p);
-        at += p.len();
-    }
-    m
+    ])
+    .to_bytes()
 }
 
 /// Counts the distinct attesters among `signers`; an unknown key or the same
