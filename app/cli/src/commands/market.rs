@@ -44,7 +44,7 @@ pub struct CreateArgs {
     /// Attester keys for attested tasks (repeat the flag).
     #[arg(long = "attester")]
     attesters: Vec<Pubkey>,
-    /// Attestations needed per payout.
+    /// Attestations needed per payout (at most 4: what fits a transaction).
     #[arg(long, default_value_t = 0)]
     threshold: u8,
     /// A mint with a freeze authority you vouch for (e.g. USDC), stake or
