@@ -87,6 +87,10 @@ pub struct Embedded {
     baseline: HashSet<Pubkey>,
     warped: i64,
     transactions: u64,
+    /// An exclusive lock on `<file>.lock`, held from `open` until the ledger
+    /// is dropped, so two commands on one file run one after the other and
+    /// neither's transactions are lost.
+    _lock: Option<std::fs::File>,
 }
 
 /// Where `ilm.so` is: `$ILM_PROGRAM_SO`, `$SBF_OUT_DIR/ilm.so`,
@@ -113,6 +117,33 @@ pub fn program_so() -> PathBuf {
         .find(|p| p.exists())
         .cloned()
         .unwrap_or_else(|| candidates[candidates.len() - 1].clone())
+}
+
+/// Takes the exclusive lock beside `file`, waiting for another holder.
+fn lock(file: &Path) -> Result<std::fs::File, EmbeddedError> {
+    let path = file.with_extension("lock");
+    let io = |e: std::io::Error| EmbeddedError::Io {
+        path: path.clone(),
+        detail: e.to_string(),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let handle = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match handle.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!("ilm: waiting for another command using {}", file.display());
+            handle.lock().map_err(io)?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+    }
+    Ok(handle)
 }
 
 fn wall_clock() -> i64 {
@@ -142,12 +173,16 @@ impl Embedded {
             baseline,
             warped: 0,
             transactions: 0,
+            _lock: None,
         })
     }
 
     /// The ledger saved in `file`, or a fresh one that [`Ledger::save`] will write there.
+    /// Another command holding the same file makes this wait (saying so on
+    /// stderr) until it is done.
     pub fn open(file: &Path, program_so: &Path) -> Result<Embedded, EmbeddedError> {
         let mut ledger = Embedded::in_memory(program_so)?;
+        ledger._lock = Some(lock(file)?);
         ledger.file = Some(file.to_path_buf());
         let bytes = match std::fs::read(file) {
             Ok(b) => b,
@@ -334,10 +369,19 @@ impl Ledger for Embedded {
             path: file.clone(),
             detail: e.to_string(),
         })?;
-        // Write-then-rename: a command killed mid-save leaves the old state whole.
-        let tmp = file.with_extension("tmp");
-        std::fs::write(&tmp, bytes).map_err(io)?;
+        // Write, flush to disk, then rename: a command killed (or a machine
+        // losing power) mid-save leaves the old state whole. The temporary
+        // name is this process's own.
+        let tmp = file.with_extension(format!("tmp.{}", std::process::id()));
+        let mut out = std::fs::File::create(&tmp).map_err(io)?;
+        std::io::Write::write_all(&mut out, &bytes).map_err(io)?;
+        out.sync_all().map_err(io)?;
         std::fs::rename(&tmp, &file).map_err(io)?;
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(io)?;
+        }
         Ok(())
     }
 }

@@ -69,3 +69,44 @@ fn damaged_file_and_missing_program_are_reported() {
         other => panic!("expected Program, got {:?}", other.err()),
     }
 }
+
+/// Two commands on one ledger file run one after the other: the second
+/// waits for the first to finish and builds on what it saved.
+#[test]
+fn concurrent_commands_wait_and_lose_nothing() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ledger.bin");
+    let (a, b) = (Keypair::new().pubkey(), Keypair::new().pubkey());
+    let mut first = Embedded::open(&file, &program_so()).unwrap();
+    first.airdrop(&a, SOL).unwrap();
+    let second = {
+        let file = file.clone();
+        std::thread::spawn(move || {
+            let mut ledger = Embedded::open(&file, &program_so()).unwrap();
+            ledger.airdrop(&b, 2 * SOL).unwrap();
+            ledger.save().unwrap();
+            ledger.account(&a).unwrap().map(|acc| acc.lamports)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !second.is_finished(),
+        "the second command waits for the lock"
+    );
+    first.save().unwrap();
+    drop(first);
+    assert_eq!(
+        second.join().unwrap(),
+        Some(SOL),
+        "it saw the first one's state"
+    );
+    let after = Embedded::open(&file, &program_so()).unwrap();
+    assert_eq!(after.account(&a).unwrap().unwrap().lamports, SOL);
+    assert_eq!(after.account(&b).unwrap().unwrap().lamports, 2 * SOL);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
