@@ -60,6 +60,7 @@ events!(
     LeafClaimed,
     ClawedBack,
     BitmapClosed,
+    StakeClosed,
 );
 
 /// Every ilm event in a transaction's logs, in order. Only lines the ilm

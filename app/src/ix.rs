@@ -591,3 +591,15 @@ pub fn close_bitmap(task: &Pubkey, shard: u16, payer: &Pubkey) -> Instruction {
         data::CloseBitmap {},
     )
 }
+
+/// `close_stake`: `contributor`'s empty, unmarked stake record in `market`;
+/// its rent goes back to the contributor.
+pub fn close_stake(market: &Pubkey, contributor: &Pubkey) -> Instruction {
+    build(
+        acc::CloseStake {
+            contributor: *contributor,
+            stake: pda::stake(market, contributor).0,
+        },
+        data::CloseStake {},
+    )
+}

@@ -113,6 +113,7 @@ fn world() -> World {
             5,
         )],
         vec![ix::request_unstake(&m, &a.pubkey(), 5)],
+        vec![ix::close_stake(&m.market, &a.pubkey())],
         vec![ix::withdraw_stake(
             &m,
             &a.pubkey(),

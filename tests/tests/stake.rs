@@ -1,4 +1,4 @@
-//! stake, request_unstake, withdraw_stake.
+//! stake, request_unstake, withdraw_stake, close_stake.
 use anchor_lang::error::ErrorCode as Anchor;
 use ilm_client::ix;
 use ilm_client::IlmError;
@@ -220,4 +220,77 @@ fn withdraw_while_paused_ok() {
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
     assert_eq!(env.balance(&wallet), STARTING_TOKENS);
+}
+
+#[test]
+fn close_stake_returns_the_rent_of_an_empty_record() {
+    let mut env = Env::new(Flavor::Token);
+    let u = env.staked_user(STAKE);
+    let record = env.market.stake(&u.pubkey());
+    env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
+    env.warp(86_400);
+    let wallet = env.stake_wallet(&u.pubkey());
+    env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
+    let rent = env.svm.get_account(&record).unwrap().lamports;
+    let before = env.svm.get_account(&u.pubkey()).unwrap().lamports;
+    env.ok(ix::close_stake(&env.market.market, &u.pubkey()), &[&u]);
+    assert!(env.svm.get_account(&record).is_none_or(|a| a.lamports == 0));
+    // The test payer pays the fee: the contributor gets the whole rent back.
+    assert_eq!(
+        env.svm.get_account(&u.pubkey()).unwrap().lamports,
+        before + rent
+    );
+    assert_eq!(env.balance(&wallet), STARTING_TOKENS);
+    // Staking again opens a fresh record.
+    env.stake(&u, STAKE);
+    assert_eq!(env.stake_state(&u.pubkey()).amount, STAKE);
+}
+
+#[test]
+fn close_stake_refuses_tokens_a_pending_withdrawal_or_marks() {
+    let mut env = Env::new(Flavor::Token);
+    let u = env.staked_user(STAKE);
+    let close = ix::close_stake(&env.market.market, &u.pubkey());
+    env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
+    env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
+    env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
+    env.warp(86_400);
+    let wallet = env.stake_wallet(&u.pubkey());
+    env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
+    let record = env.market.stake(&u.pubkey());
+    let clean = env.stake_state(&u.pubkey());
+    for mark in 0..3 {
+        let mut marked = clean.clone();
+        match mark {
+            0 => marked.rejected = 1,
+            1 => marked.expired = 1,
+            _ => marked.abandoned = 1,
+        }
+        set_stake(&mut env, &record, &marked);
+        env.fails(close.clone(), &[&u], IlmError::StakeHasMarks);
+    }
+    let mut bonded = clean.clone();
+    bonded.locked = 1;
+    set_stake(&mut env, &record, &bonded);
+    env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
+    set_stake(&mut env, &record, &clean);
+    // Someone else cannot close it (and take its rent).
+    let thief = env.user();
+    let steal = swap(
+        ix::close_stake(&env.market.market, &thief.pubkey()),
+        &env.market.stake(&thief.pubkey()),
+        &record,
+    );
+    env.fails_anchor(steal, &[&thief], Anchor::ConstraintHasOne);
+    env.ok(close, &[&u]);
+}
+
+/// Rewrites a stake record: how a test gives it a counter or bond directly.
+fn set_stake(env: &mut Env, key: &anchor_lang::prelude::Pubkey, value: &ilm_client::Stake) {
+    use anchor_lang::AccountSerialize;
+    let mut account = env.svm.get_account(key).unwrap();
+    let mut data = Vec::new();
+    value.try_serialize(&mut data).unwrap();
+    account.data = data;
+    env.svm.set_account(*key, account).unwrap();
 }

@@ -159,6 +159,32 @@ fn employer_and_contributor_across_invocations() {
         sh.json("employer", &["market", "show"])["stake_mint"],
         m.stake_mint
     );
+
+    // Every account can be closed: fees collected (anyone), the task closed,
+    // the claim's rent back to alice, and alice's empty record closed.
+    assert_eq!(
+        sh.json("alice", &["task", "collect-fees", &judged])["collected"],
+        "0.25"
+    );
+    sh.fails("alice", &["work", "close-claim", &task], "still open");
+    sh.json("alice", &["ledger", "warp", "8d"]);
+    sh.json("employer", &["task", "close", &task]);
+    let closed = sh.json(
+        "employer",
+        &["work", "close-claim", &task, "--contributor", &m.alice],
+    );
+    assert_eq!(closed["contributor"], m.alice);
+    sh.fails("alice", &["work", "close-claim", &task], "no claim");
+    sh.fails("alice", &["stake", "close"], "still holds tokens");
+    sh.json("alice", &["stake", "unstake", "150"]);
+    sh.json("alice", &["ledger", "warp", "1d"]);
+    sh.json("alice", &["stake", "withdraw"]);
+    let record = sh.json("alice", &["stake", "close"]);
+    assert!(record["rent_returned_sol"]
+        .as_str()
+        .unwrap()
+        .starts_with("0.00"));
+    sh.fails("alice", &["stake", "show"], "has no stake");
 }
 
 #[test]
@@ -306,6 +332,14 @@ fn merkle_build_publish_push_is_resumable() {
     assert_eq!(
         sh.json("employer", &["merkle", "clawback", &task])["clawed_back"],
         "2.5625"
+    );
+    sh.fails("r2", &["merkle", "close-bitmaps", &task], "still open");
+    sh.json("employer", &["task", "close", &task]);
+    let bitmaps = sh.json("r2", &["merkle", "close-bitmaps", &task]);
+    assert_eq!(bitmaps["bitmaps_closed"], 1);
+    assert_eq!(
+        sh.json("r2", &["merkle", "close-bitmaps", &task])["bitmaps_closed"],
+        0
     );
 }
 

@@ -208,3 +208,10 @@ pub struct BitmapClosed {
     pub bitmap: Pubkey,
     pub payer: Pubkey,
 }
+
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StakeClosed {
+    pub market: Pubkey,
+    pub contributor: Pubkey,
+}

@@ -228,4 +228,10 @@ pub mod ilm {
     pub fn close_bitmap(ctx: Context<CloseBitmap>) -> Result<()> {
         CloseBitmap::handler(ctx)
     }
+
+    /// Returns an empty stake record's rent to its contributor; a record with rejections, expiries or abandons stays.
+    #[access_control(ctx.accounts.validate())]
+    pub fn close_stake(ctx: Context<CloseStake>) -> Result<()> {
+        CloseStake::handler(ctx)
+    }
 }

@@ -107,4 +107,5 @@ dispatch! {
     claim_merkle => ClaimMerkle,
     clawback => Clawback,
     close_bitmap => CloseBitmap,
+    close_stake => CloseStake,
 }

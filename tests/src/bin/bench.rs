@@ -124,6 +124,16 @@ fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
         env.ok(ix::withdraw_stake(&env.market, &c.pubkey(), &w), &[&c])
             .cu,
     );
+    let empty = env.user();
+    env.stake(&empty, 0);
+    cu.insert(
+        "close_stake",
+        env.ok(
+            ix::close_stake(&env.market.market, &empty.pubkey()),
+            &[&empty],
+        )
+        .cu,
+    );
     env.warp_to(default_task(0).deadline + default_task(0).review_secs);
     cu.insert(
         "close_task (fees + refund + 2 closes)",

@@ -9,8 +9,10 @@ use crate::report;
 use crate::units::{format_amount, hex, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
+use ilm_client::accounts::decode;
 use ilm_client::files::ProofsFile;
 use ilm_client::ilm::constants::LEAVES_PER_SHARD;
+use ilm_client::ilm::state::Bitmap;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::{parse_csv_with, Tree};
 use ilm_client::{pda, Task, Verifier};
@@ -40,6 +42,9 @@ pub enum MerkleCmd {
     },
     /// After the deadline: take back what no leaf claimed (employer only).
     Clawback { task: Pubkey },
+    /// After the task is closed: return every bitmap shard's rent to whoever
+    /// paid it (anyone may).
+    CloseBitmaps { task: Pubkey },
     /// Pay every unpaid leaf, many transactions in flight; safe to re-run.
     Push {
         task: Pubkey,
@@ -185,6 +190,43 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
                 "clawed_back" => format_amount(ctx.balance(&wallet)? - before, d),
             };
             tx_fields(&mut r, &sent);
+            Ok(r)
+        }
+        MerkleCmd::CloseBitmaps { task } => {
+            if ctx
+                .ledger
+                .account(&task)
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
+                return Err(format!(
+                    "task {task} is still open: bitmaps close only after their task (`ilm task close`)"
+                ));
+            }
+            // Shards are numbered from 0 without gaps.
+            let mut closed = 0u64;
+            let mut rent = 0u64;
+            let mut last = None;
+            for shard in 0..=u16::MAX {
+                let address = pda::bitmap(&task, shard).0;
+                let Some(account) = ctx.ledger.account(&address).map_err(|e| e.to_string())? else {
+                    break;
+                };
+                let bitmap: Bitmap = decode(&account.data)
+                    .map_err(|e| format!("{address} is not an ilm bitmap: {e}"))?;
+                let (sent, _) = ctx.send(&[ix::close_bitmap(&task, shard, &bitmap.payer)], &[])?;
+                closed += 1;
+                rent += account.lamports;
+                last = Some(sent);
+            }
+            let mut r = report! {
+                "task" => task.to_string(),
+                "bitmaps_closed" => closed,
+                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+            };
+            if let Some(sent) = last {
+                tx_fields(&mut r, &sent);
+            }
             Ok(r)
         }
         MerkleCmd::Push {

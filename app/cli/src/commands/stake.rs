@@ -1,4 +1,4 @@
-//! `ilm stake deposit|unstake|withdraw|show`: the stake that bonds a
+//! `ilm stake deposit|unstake|withdraw|close|show`: the stake that bonds a
 //! contributor's claims in a market.
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
@@ -22,6 +22,9 @@ pub enum StakeCmd {
     },
     /// Withdraw stake whose cooldown has passed.
     Withdraw,
+    /// Close your empty stake record and take back its rent (a record with
+    /// rejections, expiries or abandons stays open).
+    Close,
     /// Show a contributor's stake and track record.
     Show {
         /// Contributor [default: you].
@@ -55,6 +58,21 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             let (wallet, mut ixs) = ctx.wallet(&me, &keys.stake_mint, &keys.token_program)?;
             ixs.push(ix::withdraw_stake(&keys, &me, &wallet));
             ctx.send(&ixs, &[])?.0
+        }
+        StakeCmd::Close => {
+            let record = keys.stake(&me);
+            let rent = ctx
+                .ledger
+                .account(&record)
+                .map_err(|e| e.to_string())?
+                .map_or(0, |a| a.lamports);
+            let (sent, _) = ctx.send(&[ix::close_stake(&keys.market, &me)], &[])?;
+            let mut r = report! {
+                "closed" => record.to_string(),
+                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+            };
+            tx_fields(&mut r, &sent);
+            return Ok(r);
         }
         StakeCmd::Show { contributor } => {
             let who = contributor.unwrap_or(me);

@@ -41,6 +41,8 @@ pub enum TaskCmd {
     },
     /// After the deadline and every review window: refund what is left, pay fees, reclaim rent.
     Close { task: Pubkey },
+    /// Pay a task's protocol fees so far to the market's fee owner (anyone).
+    CollectFees { task: Pubkey },
     /// Show a task and its escrow.
     Show { task: Pubkey },
     /// List the market's tasks.
@@ -139,6 +141,23 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
             };
             let (sent, _) = ctx.send(&[ix::open_reveals(&keys, salt)], &[])?;
             with_tx(ctx, &task, &sent)
+        }
+        TaskCmd::CollectFees { task } => {
+            let (keys, t) = ctx.task(&task)?;
+            let market: ilm_client::Market = ctx.load(&t.market, "market")?;
+            let (fee_token, mut ixs) =
+                ctx.wallet(&market.fee_owner, &keys.mint, &keys.token_program)?;
+            let before = ctx.balance(&fee_token)?;
+            ixs.push(ix::collect_fees(&keys, &fee_token));
+            let (sent, _) = ctx.send(&ixs, &[])?;
+            let decimals = ctx.mint(&keys.mint)?.decimals;
+            let mut r = report! {
+                "task" => task.to_string(),
+                "fee_owner" => market.fee_owner.to_string(),
+                "collected" => format_amount(ctx.balance(&fee_token)? - before, decimals),
+            };
+            tx_fields(&mut r, &sent);
+            Ok(r)
         }
         TaskCmd::Close { task } => {
             let (keys, t) = ctx.task(&task)?;

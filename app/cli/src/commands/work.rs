@@ -1,9 +1,10 @@
 //! `ilm work claim|submit|commit|reveal|abandon|status`: a contributor's side
 //! of a task. Paid verifiers (reveal) pay in the same transaction.
 use crate::answers::{load_answer, random_salt, save_answer};
-use crate::context::Ctx;
+use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::payouts::{claim_report, finish, pay_to_me, require_verifier};
+use crate::report;
 use crate::units::parse_hex;
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
@@ -49,6 +50,14 @@ pub enum WorkCmd {
     /// Expire someone's claim whose lease ran out without a submission
     /// (anyone); part of the bond goes to the employer.
     Expire { task: Pubkey, contributor: Pubkey },
+    /// After its task is closed, return a claim's rent to its contributor
+    /// (anyone may; the rent goes to the contributor).
+    CloseClaim {
+        task: Pubkey,
+        /// Whose claim [default: yours].
+        #[arg(long)]
+        contributor: Option<Pubkey>,
+    },
     /// Your claim on a task (or someone's).
     Status {
         task: Pubkey,
@@ -183,6 +192,34 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             ));
             let (sent, _) = ctx.send(&ixs, &[])?;
             finish(ctx, &task, &contributor, &sent, None)
+        }
+        WorkCmd::CloseClaim { task, contributor } => {
+            let who = contributor.unwrap_or(me);
+            let claim = ilm_client::pda::claim(&task, &who).0;
+            if ctx
+                .ledger
+                .account(&task)
+                .map_err(|e| e.to_string())?
+                .is_some()
+            {
+                return Err(format!(
+                    "task {task} is still open: a claim closes only after its task (`ilm task close`)"
+                ));
+            }
+            let rent = ctx
+                .ledger
+                .account(&claim)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{who} has no claim on task {task} (closed already?)"))?
+                .lamports;
+            let (sent, _) = ctx.send(&[ix::close_claim(&task, &who)], &[])?;
+            let mut r = report! {
+                "closed" => claim.to_string(),
+                "contributor" => who.to_string(),
+                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+            };
+            tx_fields(&mut r, &sent);
+            Ok(r)
         }
         WorkCmd::Status { task, contributor } => {
             ctx.task(&task)?;
