@@ -29,20 +29,26 @@ pub enum Format {
 /// Flags every command takes, with the Solana CLI's names.
 #[derive(Args, Clone, Debug)]
 pub struct Global {
-    /// `embedded` (the default: LiteSVM saved under ILM_HOME), a moniker
-    /// (localhost, devnet, testnet, mainnet-beta) or any JSON-RPC URL.
-    #[arg(
-        short = 'u',
-        long = "url",
-        global = true,
-        env = "ILM_URL",
-        default_value = "embedded"
-    )]
-    pub url: String,
-    /// Signer and fee payer [default: ~/.config/solana/id.json]; on the
-    /// embedded ledger a missing file is created and funded.
+    /// `embedded` (LiteSVM saved under ILM_HOME), a moniker (localhost,
+    /// devnet, testnet, mainnet-beta, or l/d/t/m as in `-ud`) or any JSON-RPC
+    /// URL [default: the Solana CLI config's `json_rpc_url`, else embedded].
+    #[arg(short = 'u', long = "url", global = true, env = "ILM_URL")]
+    pub url: Option<String>,
+    /// Signer [default: the Solana CLI config's `keypair_path`, else
+    /// ~/.config/solana/id.json; on the embedded ledger without either,
+    /// ILM_HOME/id.json, created and funded].
     #[arg(short = 'k', long, global = true, env = "ILM_KEYPAIR")]
     pub keypair: Option<PathBuf>,
+    /// Pays the fees instead of the signer (a keypair file).
+    #[arg(long, global = true)]
+    pub fee_payer: Option<PathBuf>,
+    /// The Solana CLI configuration to read [default: ~/.config/solana/cli/config.yml].
+    #[arg(short = 'C', long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Commitment reads and confirmations wait for (RPC clusters)
+    /// [default: the Solana CLI config's, else confirmed].
+    #[arg(long, global = true, value_parser = ["processed", "confirmed", "finalized"])]
+    pub commitment: Option<String>,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Display)]
     pub output: Format,
@@ -53,11 +59,19 @@ pub struct Global {
     #[arg(long, global = true, env = "ILM_MARKET")]
     pub market: Option<Pubkey>,
     /// Priority fee in micro-lamports per compute unit (RPC clusters).
-    #[arg(long, global = true)]
+    #[arg(
+        long = "with-compute-unit-price",
+        alias = "priority-fee",
+        global = true
+    )]
     pub priority_fee: Option<u64>,
     /// Compute units each transaction requests (RPC clusters)
     /// [default: what its simulation used, plus 10 % and 1,000].
-    #[arg(long, global = true)]
+    #[arg(
+        long = "with-compute-unit-limit",
+        alias = "compute-unit-limit",
+        global = true
+    )]
     pub compute_unit_limit: Option<u32>,
     /// Print the program logs of a failed transaction.
     #[arg(short = 'v', long, global = true)]
@@ -71,9 +85,52 @@ pub struct Global {
 /// A command's working state.
 pub struct Ctx {
     pub ledger: Box<dyn Ledger>,
+    /// The signer (`-k`).
     pub payer: Keypair,
+    /// Pays fees when it is not the signer (`--fee-payer`).
+    fee_payer: Option<Keypair>,
+    /// `embedded` or the RPC URL the command runs on.
+    pub url: String,
     pub global: Global,
     pub home: PathBuf,
+}
+
+/// What ilm reads of the Solana CLI's configuration file.
+#[derive(Default, Debug, PartialEq, Eq)]
+pub struct SolanaConfig {
+    pub json_rpc_url: Option<String>,
+    pub keypair_path: Option<PathBuf>,
+    pub commitment: Option<String>,
+}
+
+impl SolanaConfig {
+    /// The file's top-level `key: value` lines (the Solana CLI writes plain
+    /// YAML scalars, quoted or not); no file is an empty configuration.
+    pub fn load(path: &Path) -> Result<SolanaConfig, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        let mut config = SolanaConfig::default();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+        {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            let value = (!value.is_empty()).then(|| value.to_string());
+            match key.trim() {
+                "json_rpc_url" => config.json_rpc_url = value,
+                "keypair_path" => config.keypair_path = value.map(PathBuf::from),
+                "commitment" => config.commitment = value,
+                _ => {}
+            }
+        }
+        Ok(config)
+    }
 }
 
 fn home_dir() -> PathBuf {
@@ -85,7 +142,7 @@ fn home_dir() -> PathBuf {
 fn read_keypair(path: &Path) -> Result<Keypair, String> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         format!(
-            "cannot read keypair {}: {e}; create one with `solana-keygen new -o {0}` or pass -k",
+            "cannot read keypair {}: {e}; create one with `solana-keygen new -o {0}` (or `ilm keygen -o {0}`) or pass -k",
             path.display()
         )
     })?;
@@ -101,6 +158,19 @@ fn read_keypair(path: &Path) -> Result<Keypair, String> {
             path.display()
         )
     })
+}
+
+/// A new keypair written to `path` (never over an existing file); its address.
+pub fn keygen(path: &Path) -> Result<Pubkey, String> {
+    if path.exists() {
+        return Err(format!(
+            "{} exists: a keypair file is never overwritten; pick another name",
+            path.display()
+        ));
+    }
+    let kp = Keypair::new();
+    write_keypair(path, &kp)?;
+    Ok(kp.pubkey())
 }
 
 /// Writes a keypair in the Solana CLI's format, readable only by its owner.
@@ -120,10 +190,21 @@ pub fn write_keypair(path: &Path, kp: &Keypair) -> Result<(), String> {
 }
 
 impl Ctx {
-    /// The ledger `-u` names, the keypair `-k` names.
+    /// The ledger `-u` (else the Solana CLI config) names, the keypair `-k`
+    /// (else the config) names.
     pub fn open(global: Global) -> Result<Ctx, String> {
         let home = Ctx::home(&global);
-        let ledger: Box<dyn Ledger> = if global.url == "embedded" {
+        let config_path = global
+            .config
+            .clone()
+            .unwrap_or_else(|| home_dir().join(".config/solana/cli/config.yml"));
+        let config = SolanaConfig::load(&config_path)?;
+        let url = global
+            .url
+            .clone()
+            .or(config.json_rpc_url.clone())
+            .unwrap_or_else(|| "embedded".to_string());
+        let ledger: Box<dyn Ledger> = if url == "embedded" {
             Box::new(
                 Embedded::open(&home.join("ledger.bin"), &program_so())
                     .map_err(|e| e.to_string())?,
@@ -132,17 +213,22 @@ impl Ctx {
             let options = RpcOptions {
                 priority_fee: global.priority_fee,
                 compute_unit_limit: global.compute_unit_limit,
+                commitment: global
+                    .commitment
+                    .clone()
+                    .or(config.commitment.clone())
+                    .unwrap_or_else(|| RpcOptions::default().commitment),
                 ..RpcOptions::default()
             };
-            Box::new(Rpc::new(&cluster_url(&global.url), options))
+            Box::new(Rpc::new(&cluster_url(&url), options))
         };
-        Ctx::with_ledger(global, home, ledger)
+        Ctx::with_ledger(global, home, ledger, url, config.keypair_path)
     }
 
     /// A fresh in-memory embedded ledger and a new funded payer (the demo):
     /// nothing on disk is read or written.
     pub fn in_memory(global: Global) -> Result<Ctx, String> {
-        if global.url != "embedded" {
+        if global.url.as_deref().is_some_and(|u| u != "embedded") {
             return Err("the demo runs on its own fresh embedded ledger: drop -u".into());
         }
         let home = Ctx::home(&global);
@@ -154,6 +240,8 @@ impl Ctx {
         Ok(Ctx {
             ledger: Box::new(ledger),
             payer,
+            fee_payer: None,
+            url: "embedded".to_string(),
             global,
             home,
         })
@@ -172,6 +260,8 @@ impl Ctx {
         global: Global,
         home: PathBuf,
         mut ledger: Box<dyn Ledger>,
+        url: String,
+        config_keypair: Option<PathBuf>,
     ) -> Result<Ctx, String> {
         if let Some(id) = global.program_id {
             if id != ilm_client::PROGRAM_ID {
@@ -181,44 +271,57 @@ impl Ctx {
                 ));
             }
         }
-        let path = global
-            .keypair
-            .clone()
-            .unwrap_or_else(|| home_dir().join(".config/solana/id.json"));
-        let embedded = global.url == "embedded";
-        let payer = match read_keypair(&path) {
-            Ok(kp) => kp,
-            Err(_) if embedded && !path.exists() => {
-                let kp = Keypair::new();
-                write_keypair(&path, &kp)?;
-                ledger
-                    .airdrop(&kp.pubkey(), EMBEDDED_FUNDING)
-                    .map_err(|e| e.to_string())?;
-                eprintln!(
-                    "created {} ({}) and funded it with 1000 SOL on the embedded ledger",
-                    path.display(),
-                    kp.pubkey()
-                );
-                kp
+        let embedded = url == "embedded";
+        let named = global.keypair.clone().or(config_keypair);
+        let solana_default = home_dir().join(".config/solana/id.json");
+        let payer = match named {
+            Some(path) => read_keypair(&path)?,
+            None if solana_default.exists() || !embedded => read_keypair(&solana_default)?,
+            // Only the embedded ledger's own identity is ever made for you.
+            None => {
+                let own = home.join("id.json");
+                if !own.exists() {
+                    let kp = Keypair::new();
+                    write_keypair(&own, &kp)?;
+                    eprintln!(
+                        "created the embedded ledger's identity {} ({}); pass -k to sign with another keypair",
+                        own.display(),
+                        kp.pubkey()
+                    );
+                }
+                read_keypair(&own)?
             }
-            Err(e) => return Err(e),
         };
-        if embedded
-            && ledger
-                .account(&payer.pubkey())
-                .map_err(|e| e.to_string())?
-                .is_none()
-        {
-            ledger
-                .airdrop(&payer.pubkey(), EMBEDDED_FUNDING)
-                .map_err(|e| e.to_string())?;
+        let fee_payer = global.fee_payer.as_deref().map(read_keypair).transpose()?;
+        if embedded {
+            // Test SOL for every signer the embedded ledger has not seen.
+            for kp in std::iter::once(&payer).chain(fee_payer.as_ref()) {
+                if ledger
+                    .account(&kp.pubkey())
+                    .map_err(|e| e.to_string())?
+                    .is_none()
+                {
+                    ledger
+                        .airdrop(&kp.pubkey(), EMBEDDED_FUNDING)
+                        .map_err(|e| e.to_string())?;
+                }
+            }
         }
         Ok(Ctx {
             ledger,
             payer,
+            fee_payer,
+            url,
             global,
             home,
         })
+    }
+
+    /// The ledger to send on and who pays its fees (`--fee-payer`, else the
+    /// signer), borrowed together.
+    pub fn ledger_and_fee_payer(&mut self) -> (&mut dyn Ledger, &Keypair) {
+        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer);
+        (self.ledger.as_mut(), payer)
     }
 
     /// The signer's address.
@@ -231,11 +334,15 @@ impl Ctx {
         self.ledger.save().map_err(|e| e.to_string())
     }
 
-    /// Prints a report in the chosen format.
+    /// Prints a report in the chosen format, saying which ledger it ran on.
     pub fn print(&self, report: &Report) {
+        let mut report = report.clone();
+        report
+            .entry("ledger")
+            .or_insert_with(|| self.ledger.describe().into());
         match self.global.output {
-            Format::Json => println!("{}", serde_json::Value::Object(report.clone())),
-            Format::Display => println!("{}", render(report)),
+            Format::Display => println!("{}", render(&report)),
+            Format::Json => println!("{}", serde_json::Value::Object(report)),
         }
     }
 
@@ -249,10 +356,10 @@ impl Ctx {
     }
 
     fn ledger_key(&self) -> String {
-        if self.global.url == "embedded" {
+        if self.url == "embedded" {
             "embedded".to_string()
         } else {
-            cluster_url(&self.global.url)
+            cluster_url(&self.url)
         }
     }
 
@@ -398,15 +505,18 @@ impl Ctx {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<(Sent, Vec<Event>), String> {
-        let sent = self
-            .ledger
-            .send(instructions, &self.payer, signers)
-            .map_err(|e| {
-                if let (true, LedgerError::Failed { logs, .. }) = (self.global.verbose, &e) {
-                    eprintln!("{}", logs.join("\n"));
-                }
-                e.to_string()
-            })?;
+        let mut all: Vec<&Keypair> = signers.to_vec();
+        if self.fee_payer.is_some() {
+            all.push(&self.payer);
+        }
+        let verbose = self.global.verbose;
+        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer);
+        let sent = self.ledger.send(instructions, payer, &all).map_err(|e| {
+            if let (true, LedgerError::Failed { logs, .. }) = (verbose, &e) {
+                eprintln!("{}", logs.join("\n"));
+            }
+            e.to_string()
+        })?;
         let events = events::from_logs(&sent.logs);
         Ok((sent, events))
     }

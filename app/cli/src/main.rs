@@ -55,9 +55,20 @@ enum Command {
     Ledger(ledger::LedgerCmd),
     /// A whole market on a fresh embedded ledger, with a summary table.
     Demo(demo::DemoArgs),
+    /// Write a new keypair file (as `solana-keygen new -o FILE` does).
+    Keygen {
+        /// Where to write it; an existing file is never overwritten.
+        #[arg(short = 'o', long)]
+        outfile: std::path::PathBuf,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    if let Command::Keygen { outfile } = &cli.command {
+        let pubkey = context::keygen(outfile)?;
+        println!("{pubkey}");
+        return Ok(());
+    }
     let mut ctx = match cli.command {
         // The demo never touches the saved ledger.
         Command::Demo(_) => Ctx::in_memory(cli.global)?,
@@ -74,6 +85,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Mint(c) => mint::run(&mut ctx, c),
         Command::Ledger(c) => ledger::run(&mut ctx, c),
         Command::Demo(a) => demo::run(&mut ctx, a),
+        Command::Keygen { .. } => unreachable!("keygen runs without a ledger"),
     };
     // Whatever landed before a failure is on the ledger: save it either way.
     let saved = ctx.save();

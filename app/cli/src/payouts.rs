@@ -118,17 +118,11 @@ pub fn push(
             .progress_chars("=> "),
     );
     bar.set_message("paying");
-    let stats = crank::push(
-        ctx.ledger.as_mut(),
-        &ctx.payer,
-        keys,
-        tree,
-        batch,
-        &mut |done, todo| {
-            bar.set_length(todo);
-            bar.set_position(done);
-        },
-    );
+    let (ledger, payer) = ctx.ledger_and_fee_payer();
+    let stats = crank::push(ledger, payer, keys, tree, batch, &mut |done, todo| {
+        bar.set_length(todo);
+        bar.set_position(done);
+    });
     bar.finish_and_clear();
     stats.map_err(|e| e.to_string())
 }

@@ -3,7 +3,6 @@
 //! clear message and a non-zero exit without changing state.
 mod support;
 
-use assert_cmd::Command;
 use std::path::Path;
 use support::{s, Shell};
 
@@ -239,26 +238,34 @@ fn bad_input_fails_clearly_and_changes_nothing() {
         &["mint", "airdrop", &m.mint, "5"],
         "not the mint authority",
     );
+    // A mistyped -k is an error on every ledger, never a new identity.
     let missing = sh.path("nobody.json");
-    let out = Command::cargo_bin("ilm")
-        .unwrap()
-        .env("ILM_HOME", sh.home.path())
-        .args([
-            "-u",
-            "http://127.0.0.1:9",
-            "-k",
-            missing.to_str().unwrap(),
-            "task",
-            "list",
-        ])
+    for url in ["http://127.0.0.1:9", "embedded"] {
+        let out = sh
+            .bare()
+            .args(["-u", url, "-k", missing.to_str().unwrap(), "task", "list"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("cannot read keypair") && err.contains("solana-keygen new"),
+            "{err}"
+        );
+        assert!(!missing.exists(), "no keypair is created for a name given");
+    }
+    let made = sh
+        .bare()
+        .args(["keygen", "-o", missing.to_str().unwrap()])
         .output()
         .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read keypair"));
-    assert!(
-        !missing.exists(),
-        "a keypair is only created on the embedded ledger"
-    );
+    assert!(made.status.success());
+    let again = sh
+        .bare()
+        .args(["keygen", "-o", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stderr).contains("never overwritten"));
 
     assert_eq!(before, state());
 }

@@ -106,3 +106,99 @@ fn employer_and_contributor_over_json_rpc() {
     rpc.ensure_deployed(&ilm_client::PROGRAM_ID).unwrap();
     assert!(rpc.account(&task.parse().unwrap()).unwrap().is_some());
 }
+
+/// The Solana CLI's habits: its config file names the cluster, keypair and
+/// commitment; flags override it; every report names the ledger it ran on.
+#[test]
+fn the_solana_cli_config_is_read_and_flags_override_it() {
+    let (server, c) = cluster(&["operator"]);
+    let config = c.path(".config/solana/cli/config.yml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let keypair = c.keypair("operator");
+    std::fs::write(
+        &config,
+        format!(
+            "---\njson_rpc_url: \"{}\"\nwebsocket_url: ''\nkeypair_path: {}\naddress_labels:\n  \"11111111111111111111111111111111\": System Program\ncommitment: finalized\n",
+            server.url,
+            keypair.display()
+        ),
+    )
+    .unwrap();
+    // No -u, no -k: both come from the config (HOME is the shell's home).
+    let info = serde_json::from_slice::<serde_json::Value>(
+        &c.bare()
+            .args(["--output", "json", "ledger", "info"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(info["ledger"], server.url.as_str());
+    assert_eq!(info["keypair"], c.pubkey("operator"));
+    // -u overrides the config: the embedded ledger, with the config's keypair.
+    let out = c
+        .bare()
+        .args(["-u", "embedded", "--output", "json", "ledger", "info"])
+        .output()
+        .unwrap();
+    let embedded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(embedded["ledger"].as_str().unwrap().contains("embedded"));
+    assert_eq!(embedded["keypair"], c.pubkey("operator"));
+}
+
+/// Without a keypair named anywhere, only the embedded ledger makes one: its
+/// own identity in ILM_HOME, announced; a cluster refuses with the hint.
+#[test]
+fn only_the_embedded_ledger_makes_an_identity() {
+    let (server, c) = cluster(&[]);
+    let out = c
+        .bare()
+        .args(["-u", &server.url, "ledger", "info"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("solana-keygen new"));
+    let out = c
+        .bare()
+        .args(["--output", "json", "ledger", "info"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("created the embedded ledger's identity"));
+    assert!(c.path("id.json").exists());
+    let again = c.bare().args(["ledger", "info"]).output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&again.stderr).contains("created"),
+        "made once"
+    );
+}
+
+/// `--fee-payer` pays the fees; the signer only signs.
+#[test]
+fn a_fee_payer_pays_for_the_signer() {
+    let (server, c) = cluster(&["employer", "payer"]);
+    let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    c.json("employer", &["mint", "airdrop", &mint, "10"]);
+    let lamports = |who: &str| server.lamports(&c.pubkey(who).parse().unwrap());
+    let (employer, payer) = (lamports("employer"), lamports("payer"));
+    let payer_file = c.keypair("payer");
+    let topped = c.json(
+        "employer",
+        &[
+            "--fee-payer",
+            payer_file.to_str().unwrap(),
+            "--with-compute-unit-price",
+            "1000",
+            "mint",
+            "airdrop",
+            &mint,
+            "5",
+        ],
+    );
+    assert_eq!(topped["balance"], "15");
+    assert_eq!(lamports("employer"), employer, "the signer paid nothing");
+    assert!(
+        lamports("payer") < payer - 5_000,
+        "the fee payer paid the fee and the priority fee"
+    );
+}

@@ -8,7 +8,7 @@ mod embedded;
 mod rpc;
 
 pub use embedded::{program_so, Embedded, EmbeddedError};
-pub use rpc::{cluster_url, Rpc, RpcOptions};
+pub use rpc::{cluster_url, Rpc, RpcOptions, MAINNET_GENESIS_HASH};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;

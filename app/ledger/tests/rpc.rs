@@ -85,13 +85,32 @@ fn reads_balances_rent_and_the_clock() {
     assert_eq!(rpc.unix_timestamp().unwrap(), T0);
     assert_eq!(rpc.describe(), server.url);
     assert!(rpc.is_test_ledger());
-    assert!(!Rpc::new("https://api.mainnet-beta.solana.com", quick()).is_test_ledger());
+    // Mainnet is known by its genesis hash, whatever the URL; an endpoint
+    // that cannot say is not trusted to be a test cluster either.
+    server.chain(|c| c.genesis_hash = ilm_ledger::MAINNET_GENESIS_HASH.to_string());
+    assert!(!rpc.is_test_ledger());
+    let unreachable = format!(
+        "http://{}",
+        TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+    );
+    assert!(!Rpc::new(&unreachable, quick()).is_test_ledger());
 }
 
 #[test]
 fn cluster_monikers() {
     use ilm_ledger::cluster_url;
     assert_eq!(cluster_url("localhost"), "http://127.0.0.1:8899");
+    for (short, long) in [
+        ("l", "localhost"),
+        ("d", "devnet"),
+        ("t", "testnet"),
+        ("m", "mainnet-beta"),
+    ] {
+        assert_eq!(cluster_url(short), cluster_url(long));
+    }
     assert_eq!(cluster_url("devnet"), "https://api.devnet.solana.com");
     assert_eq!(cluster_url("testnet"), "https://api.testnet.solana.com");
     assert_eq!(

@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<Report, String> {
             ctx.ledger.warp(secs).map_err(|e| e.to_string())?;
         }
         LedgerCmd::Reset => {
-            if ctx.global.url != "embedded" {
+            if ctx.url != "embedded" {
                 return Err("only the embedded ledger can be reset".into());
             }
             for file in ["ledger.bin", "markets.json"] {

@@ -29,19 +29,42 @@ impl Shell {
         self.home.path().join(name)
     }
 
-    pub fn cmd(&self, who: &str, args: &[&str]) -> Command {
+    /// `ilm` with this shell's ILM_HOME, and HOME too: the machine's own
+    /// Solana CLI configuration and keypair are never read.
+    pub fn bare(&self) -> Command {
         let mut c = Command::cargo_bin("ilm").expect("ilm binary");
         c.env("ILM_HOME", self.home.path())
+            .env("HOME", self.home.path())
             .env_remove("ILM_URL")
             .env_remove("ILM_MARKET")
             .env_remove("ILM_KEYPAIR");
+        c
+    }
+
+    /// `ilm -k <who>.json <args>`, the keypair file made on first use (as
+    /// `solana-keygen new` would).
+    pub fn cmd(&self, who: &str, args: &[&str]) -> Command {
+        let keypair = self.keypair(who);
+        let mut c = self.bare();
         if let Some(url) = &self.url {
             c.args(["-u", url]);
         }
-        c.arg("-k")
-            .arg(self.path(&format!("{who}.json")))
-            .args(args);
+        c.arg("-k").arg(keypair).args(args);
         c
+    }
+
+    /// `who`'s keypair file, written on first use.
+    pub fn keypair(&self, who: &str) -> PathBuf {
+        let path = self.path(&format!("{who}.json"));
+        if !path.exists() {
+            let kp = solana_keypair::Keypair::new();
+            std::fs::write(
+                &path,
+                serde_json::to_string(&kp.to_bytes().to_vec()).unwrap(),
+            )
+            .unwrap();
+        }
+        path
     }
 
     /// Runs `ilm --output json <args>` as `who`, asserts success, parses the object.
@@ -79,7 +102,7 @@ impl Shell {
         );
     }
 
-    /// `who`'s address (`ledger info`; on the embedded ledger this creates the keypair).
+    /// `who`'s address (`ledger info`; on the embedded ledger this funds it).
     pub fn pubkey(&self, who: &str) -> String {
         s(&self.json(who, &["ledger", "info"])["keypair"])
     }

@@ -54,18 +54,23 @@ const PREFLIGHT_FAILURE: i64 = -32002;
 /// The Clock sysvar; its `unix_timestamp` is the i64 at bytes 32..40.
 const CLOCK_SYSVAR: Pubkey = anchor_lang::pubkey!("SysvarC1ock11111111111111111111111111111111");
 
-/// The RPC URL of a cluster moniker (`localhost`, `devnet`, `testnet`,
-/// `mainnet-beta`); anything else is taken to be a URL already.
+/// The RPC URL of a cluster moniker as the Solana CLI spells them
+/// (`localhost`/`l`, `devnet`/`d`, `testnet`/`t`, `mainnet-beta`/`m`, so
+/// `-ud` works); anything else is taken to be a URL already.
 pub fn cluster_url(moniker_or_url: &str) -> String {
     match moniker_or_url {
-        "localhost" => "http://127.0.0.1:8899",
-        "devnet" => "https://api.devnet.solana.com",
-        "testnet" => "https://api.testnet.solana.com",
-        "mainnet-beta" => "https://api.mainnet-beta.solana.com",
+        "localhost" | "l" => "http://127.0.0.1:8899",
+        "devnet" | "d" => "https://api.devnet.solana.com",
+        "testnet" | "t" => "https://api.testnet.solana.com",
+        "mainnet-beta" | "m" => "https://api.mainnet-beta.solana.com",
         url => url,
     }
     .to_string()
 }
+
+/// Mainnet-beta's genesis hash: how a cluster is known to be mainnet,
+/// whatever its URL says.
+pub const MAINNET_GENESIS_HASH: &str = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d";
 
 /// How [`Rpc`] sends and confirms transactions.
 #[derive(Clone, Debug)]
@@ -259,7 +264,10 @@ impl Ledger for Rpc {
         }
     }
 
+    /// Anything but a cluster that proves it is not mainnet (by its genesis
+    /// hash) counts as mainnet: test tokens are never minted on a guess.
     fn is_test_ledger(&self) -> bool {
-        !self.url.contains("mainnet")
+        self.request::<String>("getGenesisHash", json!([]))
+            .is_ok_and(|hash| hash != MAINNET_GENESIS_HASH)
     }
 }

@@ -60,6 +60,8 @@ pub struct Chain {
     /// The next this many simulations answer `BlockhashNotFound`, like a
     /// node behind a load balancer that has not seen the blockhash yet.
     pub stale_simulations: u32,
+    /// What `getGenesisHash` answers: a test cluster's by default.
+    pub genesis_hash: String,
 }
 
 fn error_reply(code: i64, message: &str) -> Value {
@@ -183,6 +185,7 @@ impl Chain {
                 let len = p(0).as_u64().ok_or("length")? as usize;
                 json!(self.svm.minimum_balance_for_rent_exemption(len))
             }
+            "getGenesisHash" => json!(self.genesis_hash),
             "getLatestBlockhash" => {
                 // A newer block, a newer blockhash; LiteSVM accepts only the latest.
                 if self.blockhash_height != self.height {
@@ -397,6 +400,7 @@ impl Server {
             http_failures: 0,
             rpc_errors: VecDeque::new(),
             stale_simulations: 0,
+            genesis_hash: "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG".to_string(),
         }));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
