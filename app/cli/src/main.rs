@@ -96,8 +96,15 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let json = cli.global.output == context::Format::Json;
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Under --output json a failure is one JSON object too, on stdout.
+        Err(e) if json => {
+            println!("{}", serde_json::json!({ "error": e }));
+            ExitCode::FAILURE
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

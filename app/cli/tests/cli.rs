@@ -101,6 +101,32 @@ fn employer_and_contributor_across_invocations() {
 
     let listed = sh.json("alice", &["task", "list"]);
     assert_eq!(listed["count"], 1);
+    let claims = sh.json("employer", &["task", "claims", &task]);
+    assert_eq!(claims["count"], 1);
+    assert_eq!(claims["claims"][0]["contributor"], m.alice);
+    assert_eq!(claims["claims"][0]["status"], "Paid");
+    assert_eq!(
+        claims["claims"][0]["result_hash"].as_str().unwrap().len(),
+        64
+    );
+    let record = sh.json("alice", &["task", "employer", &sh.pubkey("employer")]);
+    assert_eq!(
+        (record["tasks_posted"].as_u64(), record["approved"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let markets = sh.json("alice", &["market", "list"]);
+    assert_eq!(markets["count"], 1);
+    let market = markets["markets"][0]["market"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The default market is kept per ledger in ILM_HOME (the employer's).
+    assert_eq!(markets["markets"][0]["in_use"], true);
+    assert_eq!(
+        sh.json("alice", &["market", "use", &market])["market"],
+        market.as_str()
+    );
+    sh.fails("alice", &["market", "use", &m.mint], "is not an ilm market");
     assert_eq!(listed["tasks"][0]["completed"], 1);
 
     // Commit-reveal: commits until the deadline, then the employer opens
@@ -266,6 +292,20 @@ fn bad_input_fails_clearly_and_changes_nothing() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stderr).contains("never overwritten"));
+    // Under --output json a failure is a JSON object on stdout too.
+    let out = sh
+        .cmd("employer", &["--output", "json", "task", "show", &m.mint])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not an ilm task"),
+        "{err}"
+    );
 
     assert_eq!(before, state());
 }

@@ -1,12 +1,15 @@
-//! `ilm market create|show|update`: a market's stake, fee, slash and attester rules.
+//! `ilm market create|show|update|list|use`: a market's stake, fee, slash and
+//! attester rules, and which market later commands act in.
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
 use crate::units::{format_amount, format_duration, hex, parse_amount, parse_duration};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::Discriminator;
 use clap::{Args, Subcommand};
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::{pda, Market, MarketParams};
+use ilm_ledger::Memcmp;
 
 #[derive(Subcommand)]
 pub enum MarketCmd {
@@ -19,6 +22,10 @@ pub enum MarketCmd {
     },
     /// Change some rules (authority only); unnamed rules stay as they are.
     Update(UpdateArgs),
+    /// Every ilm market on this ledger.
+    List,
+    /// Make a market the default for later commands on this ledger.
+    Use { market: Pubkey },
 }
 
 #[derive(Args)]
@@ -96,7 +103,40 @@ pub fn run(ctx: &mut Ctx, cmd: MarketCmd) -> Result<Report, String> {
             describe(ctx, &address, &m)
         }
         MarketCmd::Update(a) => update(ctx, a),
+        MarketCmd::List => list(ctx),
+        MarketCmd::Use { market } => {
+            let m: Market = ctx.load(&market, "market")?;
+            ctx.remember_market(&market)?;
+            describe(ctx, &market, &m)
+        }
     }
+}
+
+fn list(ctx: &Ctx) -> Result<Report, String> {
+    let filters = [Memcmp {
+        offset: 0,
+        bytes: Market::DISCRIMINATOR.to_vec(),
+    }];
+    let found = ctx
+        .ledger
+        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
+        .map_err(|e| e.to_string())?;
+    let current = ctx.market_address().ok();
+    let mut rows = Vec::new();
+    for (address, account) in found {
+        let m: Market =
+            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+        rows.push(serde_json::json!({
+            "market": address.to_string(),
+            "authority": m.authority.to_string(),
+            "stake_mint": m.stake_mint.to_string(),
+            "fee_bps": m.fee_bps,
+            "attesters": m.attesters.len(),
+            "paused": m.paused,
+            "in_use": current == Some(address),
+        }));
+    }
+    Ok(report! { "count" => rows.len(), "markets" => rows })
 }
 
 fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {

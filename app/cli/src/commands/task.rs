@@ -12,7 +12,9 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use clap::{Args, Subcommand, ValueEnum};
 use ilm_client::ilm::instructions::CreateTaskArgs;
-use ilm_client::{answer, ix, pda, token, Employer, Qualification, Task, TaskStatus, Verifier};
+use ilm_client::{
+    answer, ix, pda, token, Claim, Employer, Qualification, Task, TaskStatus, Verifier,
+};
 use ilm_ledger::Memcmp;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -45,6 +47,13 @@ pub enum TaskCmd {
     CollectFees { task: Pubkey },
     /// Show a task and its escrow.
     Show { task: Pubkey },
+    /// Every claim on a task: contributor, status, bond, result hash.
+    Claims { task: Pubkey },
+    /// An employer's public record in the market (tasks, approvals, rejections).
+    Employer {
+        /// The employer [default: you].
+        employer: Option<Pubkey>,
+    },
     /// List the market's tasks.
     List {
         /// Only this employer's tasks.
@@ -181,6 +190,25 @@ pub fn run(ctx: &mut Ctx, cmd: TaskCmd) -> Result<Report, String> {
             Ok(r)
         }
         TaskCmd::Show { task } => describe(ctx, &task),
+        TaskCmd::Claims { task } => claims(ctx, &task),
+        TaskCmd::Employer { employer } => {
+            let market = ctx.market_address()?;
+            let who = employer.unwrap_or(ctx.me());
+            let address = pda::employer(&market, &who).0;
+            let e: Employer = ctx
+                .try_load(&address, "employer record")?
+                .ok_or_else(|| format!("{who} has posted no task in market {market}"))?;
+            Ok(report! {
+                "employer" => who.to_string(),
+                "record" => address.to_string(),
+                "market" => market.to_string(),
+                "tasks_posted" => e.tasks_posted,
+                "approved" => e.approved,
+                "rejected" => e.rejected,
+                "auto_settled" => e.auto_settled,
+                "leases_expired" => e.leases_expired,
+            })
+        }
         TaskCmd::List { employer, mine } => list(ctx, if mine { Some(ctx.me()) } else { employer }),
     }
 }
@@ -384,6 +412,44 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         r.insert("merkle_claimed".into(), format_amount(claimed, d).into());
     }
     Ok(r)
+}
+
+/// Every claim on `task` (`getProgramAccounts`: Claim accounts whose `task`,
+/// the first field, is this one).
+fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
+    let (_, t) = ctx.task(task)?;
+    let market: ilm_client::Market = ctx.load(&t.market, "market")?;
+    let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
+    let filters = [
+        Memcmp {
+            offset: 0,
+            bytes: Claim::DISCRIMINATOR.to_vec(),
+        },
+        Memcmp {
+            offset: 8,
+            bytes: task.to_bytes().to_vec(),
+        },
+    ];
+    let found = ctx
+        .ledger
+        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
+        .map_err(|e| e.to_string())?;
+    let mut rows = Vec::new();
+    for (address, account) in found {
+        let c: Claim =
+            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+        let submitted = c.result_hash != [0; 32];
+        rows.push(serde_json::json!({
+            "claim": address.to_string(),
+            "contributor": c.contributor.to_string(),
+            "status": format!("{:?}", c.status),
+            "bond": format_amount(c.bond, stake_decimals),
+            "result_hash": submitted.then(|| hex(&c.result_hash)),
+            "submitted_at": (c.submitted_at != 0).then_some(c.submitted_at),
+            "paid_units": c.paid_units,
+        }));
+    }
+    Ok(report! { "task" => task.to_string(), "count" => rows.len(), "claims" => rows })
 }
 
 fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
