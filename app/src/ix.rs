@@ -492,36 +492,34 @@ pub fn publish_root(t: &TaskKeys, root: [u8; 32], leaf_count: u32, total: u64) -
 }
 
 /// Bitmap shards one transaction opens beside `publish_root` (and a separate
-/// fee payer and priority fee) within 1,232 bytes; `tests/tests/sizes.rs`
-/// measures it at the edge.
+/// fee payer and priority fee) within 1,232 bytes (`tests/tests/sizes.rs`
+/// measures it at the edge): every shard of the largest tree, so publishing
+/// is always one transaction.
 pub const SHARDS_PER_TRANSACTION: usize = 16;
+const _: () = assert!(
+    (ilm::constants::MAX_MERKLE_LEAVES as usize)
+        .div_ceil(ilm::constants::LEAVES_PER_SHARD as usize)
+        <= SHARDS_PER_TRANSACTION
+);
 
-/// `init_bitmap` for each of `shards`, [`SHARDS_PER_TRANSACTION`] per
-/// transaction, `payer` paying their rent.
-pub fn init_bitmaps(t: &TaskKeys, payer: &Pubkey, shards: &[u16]) -> Vec<Vec<Instruction>> {
-    shards
-        .chunks(SHARDS_PER_TRANSACTION)
-        .map(|chunk| chunk.iter().map(|&s| init_bitmap(t, payer, s)).collect())
-        .collect()
+/// `init_bitmap` for each of `shards`, `payer` paying their rent.
+pub fn init_bitmaps(t: &TaskKeys, payer: &Pubkey, shards: &[u16]) -> Vec<Instruction> {
+    shards.iter().map(|&s| init_bitmap(t, payer, s)).collect()
 }
 
-/// The transactions publishing `tree` on a task with no root yet:
-/// `publish_root` with the first shards, then the other shards. Send them
-/// in order; the first needs the employer's signature.
-pub fn publish_tree(
-    t: &TaskKeys,
-    tree: &crate::merkle::Tree,
-    payer: &Pubkey,
-) -> Vec<Vec<Instruction>> {
+/// One transaction publishing `tree` on a task with no root yet:
+/// `publish_root` and every bitmap shard its leaves need (the employer signs).
+pub fn publish_tree(t: &TaskKeys, tree: &crate::merkle::Tree, payer: &Pubkey) -> Vec<Instruction> {
     let shards = tree.leaf_count().div_ceil(ilm::constants::LEAVES_PER_SHARD);
     let shards: Vec<u16> = (0..shards).map(|s| s as u16).collect();
-    let mut batches = init_bitmaps(t, payer, &shards);
-    let root = publish_root(t, tree.root(), tree.leaf_count(), tree.total());
-    match batches.first_mut() {
-        Some(first) => first.insert(0, root),
-        None => batches.push(vec![root]),
-    }
-    batches
+    let mut all = vec![publish_root(
+        t,
+        tree.root(),
+        tree.leaf_count(),
+        tree.total(),
+    )];
+    all.extend(init_bitmaps(t, payer, &shards));
+    all
 }
 
 /// `init_bitmap`: `payer` pays the shard's rent.

@@ -15,6 +15,8 @@ pub use anchor_spl::associated_token::get_associated_token_address_with_program_
 pub const TOKEN_PROGRAM: Pubkey = anchor_spl::token::ID;
 /// The Token-2022 program.
 pub const TOKEN_2022_PROGRAM: Pubkey = anchor_spl::token_2022::ID;
+/// The associated token account program.
+pub const ASSOCIATED_TOKEN_PROGRAM: Pubkey = anchor_spl::associated_token::ID;
 
 /// What the CLI needs to know about a mint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,7 +39,8 @@ pub fn breaking_changes(baseline: &Value, current: &Value) -> Vec<String> {
             out.push(format!("type {name} was removed or renamed"));
             continue;
         };
-        let (old, new) = (&old["type"], &new["type"]);
+        // Doc comments reach no caller's bytes: reworded freely.
+        let (old, new) = (&without_docs(&old["type"]), &without_docs(&new["type"]));
         match old["kind"].as_str() {
             // Indexers decode the prefix of an event they know.
             Some("struct") if events.contains(name) => {
@@ -95,14 +96,19 @@ fn instruction(name: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// An account entry of an instruction without what does not reach callers.
-fn without_docs(account: &Value) -> Value {
-    let mut a = account.clone();
-    if let Some(map) = a.as_object_mut() {
-        map.remove("docs");
-        map.remove("relations");
+/// `v` without what never reaches a caller's bytes: doc comments at any
+/// depth, and the `relations` hints of an instruction's accounts.
+fn without_docs(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| *k != "docs" && *k != "relations")
+                .map(|(k, v)| (k.clone(), without_docs(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_docs).collect()),
+        other => other.clone(),
     }
-    a
 }
 
 fn list<'a>(idl: &'a Value, kind: &str) -> impl Iterator<Item = &'a Value> {
@@ -177,6 +183,8 @@ mod tests {
                 .push(json!({"name": "fee", "type": "u64"}));
             v["instructions"][0]["docs"] = json!(["pays the worker"]);
             v["instructions"][0]["accounts"][0]["docs"] = json!(["the payer"]);
+            v["types"][0]["type"]["fields"][0]["docs"] = json!(["what a is for"]);
+            v["types"][1]["type"]["variants"][0]["docs"] = json!(["still open"]);
         });
         assert!(out.is_empty(), "{out:?}");
     }

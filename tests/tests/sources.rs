@@ -111,7 +111,7 @@ fn cli_commands_do_not_import_each_other() {
         let path = entry.expect("a file").path();
         let source = std::fs::read_to_string(&path).expect("a command file");
         assert!(
-            !source.contains("crate::commands::") && !source.contains("super::"),
+            !source.contains("commands::") && !source.contains("super::"),
             "{} imports another command: move what they share next to context.rs",
             path.display()
         );

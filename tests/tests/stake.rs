@@ -294,3 +294,37 @@ fn set_stake(env: &mut Env, key: &anchor_lang::prelude::Pubkey, value: &ilm_clie
     account.data = data;
     env.svm.set_account(*key, account).unwrap();
 }
+
+/// An Attested claim keeps its slot after its first payment released the
+/// bond; closing the record then would leave nobody able to expire the claim
+/// and the employer's task unable to close. The record stays until the claim
+/// ends.
+#[test]
+fn close_stake_waits_for_live_claims() {
+    let mut env = Env::attested(Flavor::Token, 1, 1);
+    let employer = env.user();
+    let t = env.create_task(&employer, attested_task_args(0, 1_000, 100));
+    let u = env.staked_user(STAKE);
+    env.claim(&t, &u);
+    let a = env.attestation(&t, &u.pubkey(), 10);
+    let pay = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &[&attester(0)]);
+    env.send(&pay, &[]).expect("first payment");
+    let s = env.stake_state(&u.pubkey());
+    assert_eq!(
+        (s.locked, s.live_claims),
+        (0, 1),
+        "bond released, claim still live"
+    );
+    env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
+    env.warp(86_400);
+    let wallet = env.stake_wallet(&u.pubkey());
+    env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
+    let close = ix::close_stake(&env.market.market, &u.pubkey());
+    env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
+    // The lease is over: anyone ends the claim, then the record may close.
+    let employer_stake = env.stake_wallet(&employer.pubkey());
+    let expire = ix::expire_claim(&t, &env.market, &u.pubkey(), &employer_stake);
+    env.ok(expire, &[]);
+    assert_eq!(env.stake_state(&u.pubkey()).live_claims, 0);
+    env.ok(close, &[&u]);
+}

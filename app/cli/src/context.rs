@@ -162,31 +162,32 @@ fn read_keypair(path: &Path) -> Result<Keypair, String> {
 
 /// A new keypair written to `path` (never over an existing file); its address.
 pub fn keygen(path: &Path) -> Result<Pubkey, String> {
-    if path.exists() {
-        return Err(format!(
-            "{} exists: a keypair file is never overwritten; pick another name",
-            path.display()
-        ));
-    }
     let kp = Keypair::new();
     write_keypair(path, &kp)?;
     Ok(kp.pubkey())
 }
 
-/// Writes a keypair in the Solana CLI's format, readable only by its owner.
+/// Writes a keypair in the Solana CLI's format to a new file, readable only
+/// by its owner from the moment it exists; an existing file is refused.
 pub fn write_keypair(path: &Path, kp: &Keypair) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let json = serde_json::to_string(&kp.to_bytes().to_vec()).map_err(|e| e.to_string())?;
-    std::fs::write(path, json).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} exists: a keypair file is never overwritten; pick another name",
+            path.display()
+        ),
+        _ => format!("{}: {e}", path.display()),
+    })?;
+    file.write_all(json.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 impl Ctx {
@@ -199,6 +200,14 @@ impl Ctx {
             .clone()
             .unwrap_or_else(|| home_dir().join(".config/solana/cli/config.yml"));
         let config = SolanaConfig::load(&config_path)?;
+        if let Some(c) = config.commitment.as_deref() {
+            if !["processed", "confirmed", "finalized"].contains(&c) {
+                return Err(format!(
+                    "{}: commitment {c:?} is not processed, confirmed or finalized (older names are gone): `solana config set --commitment confirmed`",
+                    config_path.display()
+                ));
+            }
+        }
         let url = global
             .url
             .clone()
@@ -494,7 +503,9 @@ impl Ctx {
             .account(&ata)
             .map_err(|e| e.to_string())?
             .is_none();
-        let create = missing.then(|| token::create_ata(&self.me(), owner, mint, token_program));
+        // The fee payer pays the rent too: no extra signature for it.
+        let rent_payer = self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey();
+        let create = missing.then(|| token::create_ata(&rent_payer, owner, mint, token_program));
         Ok((ata, create.into_iter().collect()))
     }
 
@@ -506,7 +517,14 @@ impl Ctx {
         signers: &[&Keypair],
     ) -> Result<(Sent, Vec<Event>), String> {
         let mut all: Vec<&Keypair> = signers.to_vec();
-        if self.fee_payer.is_some() {
+        // With a separate fee payer the signer signs only where an
+        // instruction needs it (an unneeded signature fails the transaction).
+        let me = self.payer.pubkey();
+        let needed = instructions
+            .iter()
+            .flat_map(|i| &i.accounts)
+            .any(|a| a.is_signer && a.pubkey == me);
+        if self.fee_payer.is_some() && needed {
             all.push(&self.payer);
         }
         let verbose = self.global.verbose;

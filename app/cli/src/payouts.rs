@@ -11,9 +11,10 @@ use ilm_client::events::Event;
 use ilm_client::ix::TaskKeys;
 use ilm_client::merkle::Tree;
 use ilm_client::{Claim, Task, Verifier};
-use ilm_ledger::crank::{self, PushStats};
+use ilm_ledger::crank::{self, PushOptions, PushStats};
 use ilm_ledger::Sent;
 use indicatif::{ProgressBar, ProgressStyle};
+use solana_signer::Signer;
 
 /// The verifier's name as `--verifier` spells it.
 pub fn verifier_name(v: &Verifier) -> &'static str {
@@ -99,14 +100,25 @@ pub fn claim_report(ctx: &Ctx, task: &Pubkey, who: &Pubkey) -> Result<Report, St
 }
 
 /// Runs the crank over every unpaid leaf with a progress bar on a terminal.
-/// Fails (after paying everything it could) if any payout failed; re-running
+/// Recipients without a token account are skipped unless `open_accounts`;
+/// with it, the rent it will lock is said before anything is spent. Fails
+/// (after paying everything it could) if any payout failed; re-running
 /// retries them.
 pub fn push(
     ctx: &mut Ctx,
     keys: &TaskKeys,
     tree: &Tree,
-    batch: usize,
+    options: PushOptions,
 ) -> Result<PushStats, String> {
+    let plan = crank::plan(ctx.ledger.as_ref(), keys, tree).map_err(|e| e.to_string())?;
+    if options.open_accounts && plan.accounts_to_open() > 0 && ctx.interactive() {
+        eprintln!(
+            "opening {} recipients' token accounts: {:.6} SOL of rent, paid by {}",
+            plan.accounts_to_open(),
+            plan.rent_to_open() as f64 / 1e9,
+            ctx.ledger_and_fee_payer().1.pubkey()
+        );
+    }
     let bar = if ctx.interactive() {
         ProgressBar::new(0)
     } else {
@@ -119,10 +131,18 @@ pub fn push(
     );
     bar.set_message("paying");
     let (ledger, payer) = ctx.ledger_and_fee_payer();
-    let stats = crank::push(ledger, payer, keys, tree, batch, &mut |done, todo| {
-        bar.set_length(todo);
-        bar.set_position(done);
-    });
+    let stats = crank::push(
+        ledger,
+        payer,
+        keys,
+        tree,
+        &plan,
+        options,
+        &mut |done, todo| {
+            bar.set_length(todo);
+            bar.set_position(done);
+        },
+    );
     bar.finish_and_clear();
     stats.map_err(|e| e.to_string())
 }

@@ -358,9 +358,19 @@ fn merkle_build_publish_push_is_resumable() {
     // r1 claims its own leaf, then the crank pays the rest and skips it.
     let own = sh.json("r1", &["merkle", "claim", &task, p]);
     assert_eq!(own["paid"], "2.5");
-    let pushed = sh.json("employer", &["merkle", "push", &task, p]);
+    // Opening recipients' token accounts costs the crank rent: only on request.
+    let cautious = sh.json("employer", &["merkle", "push", &task, p]);
+    assert_eq!(cautious["leaves_paid"], 0);
+    assert_eq!(cautious["skipped_no_token_account"], 4);
+    assert_eq!(cautious["rent_paid_sol"], "0.000000");
+    let pushed = sh.json(
+        "employer",
+        &["merkle", "push", &task, p, "--create-accounts"],
+    );
     assert_eq!(pushed["leaves_paid"], 4);
     assert_eq!(pushed["already_paid"], 1);
+    assert_eq!(pushed["token_accounts_created"], 4);
+    assert_eq!(pushed["rent_paid_sol"], "0.008157");
     let again = sh.json("employer", &["merkle", "push", &task, p]);
     assert_eq!(again["leaves_paid"], 0);
     assert_eq!(again["already_paid"], 5);

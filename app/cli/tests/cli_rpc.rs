@@ -201,4 +201,25 @@ fn a_fee_payer_pays_for_the_signer() {
         lamports("payer") < payer - 5_000,
         "the fee payer paid the fee and the priority fee"
     );
+    // Opening a token account: the fee payer alone signs and pays the rent.
+    let to = c.pubkey("payer");
+    let fees = c.json(
+        "employer",
+        &[
+            "--fee-payer",
+            payer_file.to_str().unwrap(),
+            "mint",
+            "airdrop",
+            &mint,
+            "1",
+            "--to",
+            &to,
+        ],
+    );
+    assert_eq!(fees["balance"], "1");
+    assert_eq!(
+        lamports("employer"),
+        employer,
+        "the rent came from the fee payer"
+    );
 }

@@ -1,7 +1,8 @@
 //! The Merkle payout crank: pays every leaf of a published epoch that the
 //! on-chain bitmaps do not mark paid yet, so a re-run after a crash or a
-//! failed transaction pays only what is left. Recipients' token accounts are
-//! created where missing, the crank's payer paying their rent.
+//! failed transaction pays only what is left. [`plan`] reads what is left
+//! (batched) before anything is spent; recipients' missing token accounts are
+//! opened, the crank's payer paying their rent, only when the caller opts in.
 use crate::{Batch, Ledger, LedgerError};
 use anchor_lang::prelude::Pubkey;
 use ilm_client::events::ilm_compute_units;
@@ -28,6 +29,11 @@ pub struct PushStats {
     pub transactions: u64,
     /// Recipients' token accounts this run created (and paid the rent of).
     pub accounts_created: u64,
+    /// Lamports of rent those accounts locked (the recipients' to reclaim).
+    pub rent_paid: u64,
+    /// Leaves left unpaid because their recipient has no token account and
+    /// opening one was not allowed.
+    pub skipped_no_account: u64,
     /// Compute units `claim_merkle` itself used, per payout.
     pub claim_cu: Vec<u64>,
     pub seconds: f64,
@@ -131,77 +137,152 @@ fn merkle_task(ledger: &dyn Ledger, keys: &TaskKeys, tree: &Tree) -> Result<(), 
     }
 }
 
-/// Pays every unpaid leaf of `tree` for the task at `keys`, `batch`
-/// transactions at a time, `payer` paying fees and any token-account rent.
-/// `progress(done, todo)` is called after every batch; the ledger is saved
-/// after every batch too, so an interrupted push keeps what landed.
+/// What a push would do, read before anything is spent.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Leaves the bitmaps do not mark paid yet.
+    pub todo: Vec<u32>,
+    /// For each of `todo`: whether its recipient has no token account yet.
+    pub missing: Vec<bool>,
+    /// Rent of one recipient token account of the task's mint, lamports.
+    pub rent_per_account: u64,
+    /// Leaves already paid.
+    pub already_paid: u64,
+}
+
+impl Plan {
+    /// Token accounts the push would have to open.
+    pub fn accounts_to_open(&self) -> u64 {
+        self.missing.iter().filter(|m| **m).count() as u64
+    }
+
+    /// Lamports of rent opening them would lock.
+    pub fn rent_to_open(&self) -> u64 {
+        self.accounts_to_open() * self.rent_per_account
+    }
+}
+
+/// Reads what a push of `tree` on the task at `keys` has left to do: the
+/// unpaid leaves and which recipients lack a token account (batched reads).
+pub fn plan(ledger: &dyn Ledger, keys: &TaskKeys, tree: &Tree) -> Result<Plan, CrankError> {
+    merkle_task(ledger, keys, tree)?;
+    let paid = paid_leaves(ledger, &keys.task, tree.leaf_count())?;
+    let todo: Vec<u32> = (0..tree.leaf_count())
+        .filter(|i| !paid[*i as usize])
+        .collect();
+    let wallets: Vec<Pubkey> = todo
+        .iter()
+        .map(|&i| {
+            let (recipient, _) = tree.payout(i).expect("todo holds leaves of the tree");
+            token::ata(&recipient, &keys.mint, &keys.token_program)
+        })
+        .collect();
+    let missing = ledger
+        .accounts(&wallets)?
+        .iter()
+        .map(Option::is_none)
+        .collect();
+    // Token-2022's associated accounts carry the immutable-owner extension.
+    let len = if keys.token_program == token::TOKEN_2022_PROGRAM {
+        170
+    } else {
+        165
+    };
+    Ok(Plan {
+        already_paid: u64::from(tree.leaf_count()) - todo.len() as u64,
+        todo,
+        missing,
+        rent_per_account: ledger.minimum_balance(len)?,
+    })
+}
+
+/// How a push runs.
+#[derive(Debug, Clone, Copy)]
+pub struct PushOptions {
+    /// Transactions handed to the ledger at a time.
+    pub batch: usize,
+    /// Open recipients' missing token accounts (the payer pays their rent);
+    /// without it their leaves are skipped and counted.
+    pub open_accounts: bool,
+}
+
+/// Pays the leaves of `plan`, `payer` paying the fees (and the rent of any
+/// token account `options` allows it to open). `progress(done, todo)` is
+/// called after every batch; the ledger is saved after every batch too, so an
+/// interrupted push keeps what landed.
 pub fn push(
     ledger: &mut dyn Ledger,
     payer: &Keypair,
     keys: &TaskKeys,
     tree: &Tree,
-    batch: usize,
+    plan: &Plan,
+    options: PushOptions,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<PushStats, CrankError> {
-    merkle_task(ledger, keys, tree)?;
     let started = Instant::now();
-    let paid_before = paid_leaves(ledger, &keys.task, tree.leaf_count())?;
-    let todo: Vec<u32> = (0..tree.leaf_count())
-        .filter(|i| !paid_before[*i as usize])
+    let work: Vec<(u32, bool)> = plan
+        .todo
+        .iter()
+        .copied()
+        .zip(plan.missing.iter().copied())
+        .filter(|(_, missing)| options.open_accounts || !missing)
         .collect();
     let mut stats = PushStats {
-        already_paid: (tree.leaf_count() as usize - todo.len()) as u64,
-        claim_cu: Vec::with_capacity(todo.len()),
+        already_paid: plan.already_paid,
+        skipped_no_account: (plan.todo.len() - work.len()) as u64,
+        claim_cu: Vec::with_capacity(work.len()),
         ..PushStats::default()
     };
     let mut failed = Vec::new();
     let mut done = 0u64;
-    progress(0, todo.len() as u64);
-    for chunk in todo.chunks(batch.max(1)) {
-        let mut batches = Vec::with_capacity(chunk.len());
-        let mut creates = Vec::with_capacity(chunk.len());
-        for &i in chunk {
-            let (recipient, amount) = tree.payout(i).expect("todo holds leaves of the tree");
-            let wallet = token::ata(&recipient, &keys.mint, &keys.token_program);
-            let missing = ledger.account(&wallet)?.is_none();
-            let mut instructions = Vec::with_capacity(2);
-            if missing {
-                instructions.push(token::create_ata(
-                    &payer.pubkey(),
+    progress(0, work.len() as u64);
+    for chunk in work.chunks(options.batch.max(1)) {
+        let batches: Vec<Batch> = chunk
+            .iter()
+            .map(|&(i, missing)| {
+                let (recipient, amount) = tree.payout(i).expect("todo holds leaves of the tree");
+                let wallet = token::ata(&recipient, &keys.mint, &keys.token_program);
+                let mut instructions = Vec::with_capacity(2);
+                if missing {
+                    instructions.push(token::create_ata(
+                        &payer.pubkey(),
+                        &recipient,
+                        &keys.mint,
+                        &keys.token_program,
+                    ));
+                }
+                instructions.push(ix::claim_merkle(
+                    keys,
+                    i,
                     &recipient,
-                    &keys.mint,
-                    &keys.token_program,
+                    &wallet,
+                    amount,
+                    tree.proof(i),
                 ));
-            }
-            instructions.push(ix::claim_merkle(
-                keys,
-                i,
-                &recipient,
-                &wallet,
-                amount,
-                tree.proof(i),
-            ));
-            batches.push(Batch {
-                instructions,
-                signers: vec![],
-            });
-            creates.push(missing);
-        }
+                Batch {
+                    instructions,
+                    signers: vec![],
+                }
+            })
+            .collect();
         let results = ledger.send_all(&batches, payer);
-        for ((result, &i), created) in results.into_iter().zip(chunk).zip(creates) {
+        for (result, &(i, created)) in results.into_iter().zip(chunk) {
             stats.transactions += 1;
             match result {
                 Ok(sent) => {
                     stats.paid += 1;
                     stats.amount += tree.payout(i).map_or(0, |p| p.1);
-                    stats.accounts_created += u64::from(created);
+                    if created {
+                        stats.accounts_created += 1;
+                        stats.rent_paid += plan.rent_per_account;
+                    }
                     stats.claim_cu.extend(ilm_compute_units(&sent.logs));
                 }
                 Err(e) => failed.push((i, e)),
             }
         }
         done += chunk.len() as u64;
-        progress(done, todo.len() as u64);
+        progress(done, work.len() as u64);
         ledger.save()?;
     }
     stats.seconds = started.elapsed().as_secs_f64();
@@ -210,7 +291,7 @@ pub fn push(
     } else {
         Err(CrankError::Payouts {
             failed,
-            attempted: todo.len(),
+            attempted: work.len(),
             stats,
         })
     }

@@ -302,12 +302,12 @@ impl Ledger for Embedded {
         self.svm.expire_blockhash();
         let mut all: Vec<&Keypair> = vec![payer];
         all.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
-        let tx = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&payer.pubkey()),
-            &all,
-            self.svm.latest_blockhash(),
-        );
+        let mut tx = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
+        tx.try_sign(&all, self.svm.latest_blockhash())
+            .map_err(|e| LedgerError::Failed {
+                error: solana_transaction_error::TransactionError::SignatureFailure,
+                logs: vec![format!("cannot sign the transaction: {e}")],
+            })?;
         check_size(&tx)?;
         self.transactions += 1;
         match self.svm.send_transaction(tx) {

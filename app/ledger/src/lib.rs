@@ -141,7 +141,7 @@ impl fmt::Display for LedgerError {
             ),
             LedgerError::BlockhashExpired { signature } => write!(
                 f,
-                "transaction {signature} was not confirmed before its blockhash expired: the cluster is congested, retry with a higher --priority-fee"
+                "transaction {signature} was not confirmed before its blockhash expired: the cluster is congested, retry with a higher --with-compute-unit-price"
             ),
             LedgerError::Network(m) => write!(f, "cannot reach the RPC endpoint: {m}"),
             LedgerError::Rpc { code, message } => write!(f, "RPC error {code}: {message}"),
@@ -166,11 +166,18 @@ pub struct Memcmp {
 
 /// What the CLI needs from a chain.
 pub trait Ledger {
-    /// Where this ledger lives, for messages (`embedded:<file>` or the URL).
+    /// Where this ledger lives, for messages and reports (the embedded
+    /// ledger's file, or the URL).
     fn describe(&self) -> String;
 
     /// One account, `None` when it does not exist.
     fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError>;
+
+    /// Several accounts in one go (a cluster answers up to 100 per request),
+    /// in the order asked, `None` for each that does not exist.
+    fn accounts(&self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, LedgerError> {
+        keys.iter().map(|k| self.account(k)).collect()
+    }
 
     /// Accounts owned by `program` matching every filter.
     fn program_accounts(

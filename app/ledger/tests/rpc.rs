@@ -580,3 +580,20 @@ fn the_packet_limit_is_enforced_at_its_edge() {
         .contains("too large: 1233 bytes (max: 1232 bytes)"));
     assert_eq!(rpc.account(&to).unwrap().unwrap().lamports, SOL / 10);
 }
+
+#[test]
+fn many_accounts_are_read_a_hundred_at_a_time() {
+    let server = Server::start();
+    let mut rpc = server.rpc(quick());
+    let keys: Vec<Pubkey> = (0..150).map(|_| Keypair::new().pubkey()).collect();
+    for k in [keys[0], keys[99], keys[149]] {
+        rpc.airdrop(&k, SOL).unwrap();
+    }
+    let calls = server.chain(|c| c.methods.len());
+    let found = rpc.accounts(&keys).unwrap();
+    let present: Vec<usize> = (0..150).filter(|&i| found[i].is_some()).collect();
+    assert_eq!(present, vec![0, 99, 149]);
+    assert_eq!(found[149].as_ref().unwrap().lamports, SOL);
+    let used: Vec<String> = server.chain(|c| c.methods[calls..].to_vec());
+    assert_eq!(used, vec!["getMultipleAccounts", "getMultipleAccounts"]);
+}

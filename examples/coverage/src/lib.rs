@@ -14,7 +14,8 @@
 //!   the safe way: `Account<ilm::state::Stake>` checks it is owned by ilm and
 //!   is a Stake (its discriminator), and the handler checks it belongs to the
 //!   network's market and to the signer. Only ilm writes such an account, so
-//!   its counters can be trusted.
+//!   its counters are ilm's own; what they prove (paid work from any
+//!   employer, sybils included) is in the README.
 use anchor_lang::prelude::*;
 use ilm::cpi::accounts as ilm_accounts;
 use ilm::instructions::{CreateTaskArgs, SubmitAttestedArgs};

@@ -152,7 +152,7 @@ pub enum IlmError {
     LeaseLongerThanTask,
     #[msg("More than 1,048,576 (2^20) leaves: a deeper proof would not fit in a transaction; split the payouts over several tasks")]
     TooManyLeaves,
-    #[msg("The stake still holds tokens, a pending withdrawal or a bond: request_unstake, wait the cooldown and withdraw_stake first")]
+    #[msg("The stake still holds tokens, a pending withdrawal, a bond or a live claim: finish your claims, request_unstake, wait the cooldown and withdraw_stake first")]
     StakeNotEmpty,
     #[msg("A stake record with rejections, expiries or abandons stays open: its marks stay with the contributor")]
     StakeHasMarks,

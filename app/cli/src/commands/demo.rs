@@ -16,7 +16,7 @@ use ilm_client::ilm::instructions::{CreateTaskArgs, SubmitAttestedArgs};
 use ilm_client::ix::{self, MarketKeys, TaskKeys};
 use ilm_client::merkle::Tree;
 use ilm_client::{answer, token, MarketParams, Qualification, Verifier};
-use ilm_ledger::crank::PushStats;
+use ilm_ledger::crank::{PushOptions, PushStats};
 use ilm_ledger::Sent;
 use sha2::{Digest, Sha256};
 use solana_keypair::Keypair;
@@ -391,10 +391,12 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         "Epoch 1 mapping rewards",
     )?;
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
-    for batch in ix::publish_tree(&epoch_task, &tree, &me) {
-        d.send(&batch, &[&employer_kp])?;
-    }
-    let pushed = push(d.ctx, &epoch_task, &tree, 512)?;
+    d.send(&ix::publish_tree(&epoch_task, &tree, &me), &[&employer_kp])?;
+    let options = PushOptions {
+        batch: 512,
+        open_accounts: true,
+    };
+    let pushed = push(d.ctx, &epoch_task, &tree, options)?;
 
     step(d.ctx, "fees collected for the market's fee owner");
     let fee_wallet = token::ata(&fee_owner.pubkey(), &d.mint, &token::TOKEN_PROGRAM);

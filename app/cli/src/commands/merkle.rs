@@ -16,7 +16,7 @@ use ilm_client::ilm::state::Bitmap;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::{parse_csv_with, Tree};
 use ilm_client::{pda, Task, Verifier};
-use ilm_ledger::crank::PushStats;
+use ilm_ledger::crank::{PushOptions, PushStats};
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
@@ -52,6 +52,11 @@ pub enum MerkleCmd {
         /// Transactions handed to the ledger at a time.
         #[arg(long, default_value_t = 256)]
         batch: usize,
+        /// Open recipients' missing token accounts, paying their rent (about
+        /// 0.002 SOL each; the cost is shown first). Without it those leaves
+        /// are skipped and counted.
+        #[arg(long)]
+        create_accounts: bool,
     },
 }
 
@@ -101,7 +106,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let tree = load(&proofs)?;
             // A publish cut short is finished by running it again: the root
             // stays, and only the shards still missing are opened.
-            let batches = match t.verifier {
+            let instructions = match t.verifier {
                 Verifier::Merkle { root, .. } if root == tree.root() => {
                     let mut missing = Vec::new();
                     for shard in 0..tree.leaf_count().div_ceil(LEAVES_PER_SHARD) {
@@ -119,19 +124,19 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
                 }
                 _ => ix::publish_tree(&keys, &tree, &ctx.me()),
             };
-            let mut last = None;
-            for batch in &batches {
-                last = Some(ctx.send(batch, &[])?.0);
-            }
+            let sent = if instructions.is_empty() {
+                None
+            } else {
+                Some(ctx.send(&instructions, &[])?.0)
+            };
             let d = ctx.mint(&t.mint)?.decimals;
             let mut r = report! {
                 "task" => task.to_string(),
                 "root" => hex(&tree.root()),
                 "leaves" => tree.leaf_count(),
                 "total" => format_amount(tree.total(), d),
-                "transactions" => batches.len(),
             };
-            if let Some(sent) = last {
+            if let Some(sent) = sent {
                 tx_fields(&mut r, &sent);
             }
             Ok(r)
@@ -233,10 +238,15 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             task,
             proofs,
             batch,
+            create_accounts,
         } => {
             let (keys, t) = merkle_task(ctx, &task)?;
             let tree = load(&proofs)?;
-            let stats = push(ctx, &keys, &tree, batch)?;
+            let options = PushOptions {
+                batch,
+                open_accounts: create_accounts,
+            };
+            let stats = push(ctx, &keys, &tree, options)?;
             Ok(push_report(&stats, ctx.mint(&t.mint)?.decimals))
         }
     }
@@ -251,6 +261,8 @@ pub fn push_report(stats: &PushStats, decimals: u8) -> Report {
         "already_paid" => stats.already_paid,
         "transactions" => stats.transactions,
         "token_accounts_created" => stats.accounts_created,
+        "rent_paid_sol" => format!("{:.6}", stats.rent_paid as f64 / 1e9),
+        "skipped_no_token_account" => stats.skipped_no_account,
         "claim_merkle_cu_avg" => avg,
         "claim_merkle_cu_max" => stats.claim_cu.iter().max().copied().unwrap_or(0),
         "seconds" => format!("{:.1}", stats.seconds),

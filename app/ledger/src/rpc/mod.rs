@@ -33,6 +33,8 @@ const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
 /// Lamports per signature on every public cluster; only used to estimate a
 /// fee when the node cannot return the transaction it just confirmed.
 const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
+/// `getMultipleAccounts` accepts at most this many keys per call.
+const MULTIPLE_ACCOUNTS: usize = 100;
 /// `getSignatureStatuses` accepts at most this many signatures per call.
 const STATUS_BATCH: usize = 256;
 /// About one slot: polling faster only loads the node.
@@ -142,6 +144,27 @@ impl Ledger for Rpc {
             .value
             .map(|a| to_account("getAccountInfo", a))
             .transpose()
+    }
+
+    fn accounts(&self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, LedgerError> {
+        let config = json!({"encoding": "base64", "commitment": self.options.commitment});
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(MULTIPLE_ACCOUNTS) {
+            let keys: Vec<String> = chunk.iter().map(Pubkey::to_string).collect();
+            let found: WithContext<Vec<Option<UiAccount>>> =
+                self.request("getMultipleAccounts", json!([keys, config]))?;
+            if found.value.len() != chunk.len() {
+                return Err(malformed("getMultipleAccounts", "wrong number of accounts"));
+            }
+            for account in found.value {
+                out.push(
+                    account
+                        .map(|a| to_account("getMultipleAccounts", a))
+                        .transpose()?,
+                );
+            }
+        }
+        Ok(out)
     }
 
     fn program_accounts(

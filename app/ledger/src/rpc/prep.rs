@@ -32,10 +32,22 @@ pub(super) struct Signed {
 /// Compute units to request for a transaction its simulation says uses
 /// `units`: a 10 % margin for state that changes before it lands, and 1,000
 /// units for the compute-budget instructions themselves.
-pub(super) fn limit_for(units: u64) -> u32 {
-    let limit = units.saturating_add(units / 10).saturating_add(1_000);
+pub(super) fn limit_for(units: u64, instructions: &[Instruction]) -> u32 {
+    let mut limit = units.saturating_add(units / 10).saturating_add(1_000);
+    // Opening a token account searches its address's bump: one more failed
+    // try costs about 1,500 units, and batches of one shape share the limit
+    // the first one's simulation sized, so leave room for ten more.
+    if instructions
+        .iter()
+        .any(|i| i.program_id == ilm_client::token::ASSOCIATED_TOKEN_PROGRAM)
+    {
+        limit = limit.saturating_add(ATA_HEADROOM);
+    }
     limit.min(u64::from(MAX_COMPUTE_UNIT_LIMIT)) as u32
 }
+
+/// Compute units added for a token-account creation's variable cost.
+const ATA_HEADROOM: u64 = 15_000;
 
 impl Rpc {
     pub(super) fn latest_blockhash(&self) -> Result<(Hash, u64), LedgerError> {
@@ -160,7 +172,11 @@ impl Rpc {
                     return Err(self.failure(err, logs, &payer.pubkey()));
                 }
                 let units = simulated.units_consumed.unwrap_or(0);
-                (fixed.unwrap_or_else(|| limit_for(units)), units, logs)
+                (
+                    fixed.unwrap_or_else(|| limit_for(units, instructions)),
+                    units,
+                    logs,
+                )
             }
         };
         let transaction = self.sign(limit, instructions, payer, signers, blockhash)?;
@@ -176,5 +192,25 @@ impl Rpc {
             last_valid_block_height,
             estimate,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::prelude::Pubkey;
+    use ilm_client::token;
+
+    #[test]
+    fn a_token_account_creation_gets_room_for_its_bump_search() {
+        assert_eq!(limit_for(10_000, &[]), 12_000);
+        let open = token::create_ata(
+            &Pubkey::new_unique(),
+            &Pubkey::new_unique(),
+            &Pubkey::new_unique(),
+            &token::TOKEN_PROGRAM,
+        );
+        assert_eq!(limit_for(10_000, &[open]), 12_000 + 15_000);
+        assert_eq!(limit_for(u64::MAX, &[]), MAX_COMPUTE_UNIT_LIMIT);
     }
 }

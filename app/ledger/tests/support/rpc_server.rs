@@ -170,6 +170,20 @@ impl Chain {
                     .filter(|a| a.lamports > 0);
                 self.context(account.as_ref().map_or(Value::Null, ui_account))
             }
+            "getMultipleAccounts" => {
+                let keys = p(0).as_array().ok_or("keys")?;
+                if keys.len() > 100 {
+                    return Err("Too many inputs provided; max 100".to_string());
+                }
+                let accounts = keys
+                    .iter()
+                    .map(|k| {
+                        let account = self.svm.get_account(&pubkey(k)?).filter(|a| a.lamports > 0);
+                        Ok(account.as_ref().map_or(Value::Null, ui_account))
+                    })
+                    .collect::<Result<Vec<Value>, String>>()?;
+                self.context(json!(accounts))
+            }
             "getProgramAccounts" => {
                 let filters = p(1)["filters"].as_array().cloned().unwrap_or_default();
                 let found: Vec<Value> = self

@@ -30,6 +30,7 @@ impl AbandonClaim<'_> {
         let a = ctx.accounts;
         a.task.release_slot()?;
         a.stake.unlock(a.claim.bond)?;
+        a.stake.claim_finished();
         a.stake.abandoned = a.stake.abandoned.saturating_add(1);
         a.claim.status = ClaimStatus::Abandoned;
         emit!(ClaimAbandoned {

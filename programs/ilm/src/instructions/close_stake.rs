@@ -3,8 +3,10 @@ use crate::events::StakeClosed;
 use crate::state::Stake;
 use anchor_lang::prelude::*;
 
-/// Returns an empty stake record's rent to its contributor. Only a record
-/// without marks closes: rejections, expiries and abandons stay with the
+/// Returns an empty stake record's rent to its contributor: no tokens, no
+/// pending withdrawal, no bond and no live claim (an Attested claim still
+/// being paid needs the record, and its task cannot close without it). Only
+/// a record without marks closes: rejections, expiries and abandons stay with the
 /// contributor (a fresh record must not wash them out of a qualification or
 /// an integrator's gate). Completions are given up with the record.
 #[derive(Accounts)]
@@ -19,7 +21,7 @@ impl CloseStake<'_> {
     pub fn validate(&self) -> Result<()> {
         let s = &self.stake;
         require!(
-            s.amount == 0 && s.locked == 0 && s.unstake_pending == 0,
+            s.amount == 0 && s.locked == 0 && s.unstake_pending == 0 && s.live_claims == 0,
             IlmError::StakeNotEmpty
         );
         require!(

@@ -107,6 +107,7 @@ impl ExpireClaim<'_> {
             }
         })?;
         a.stake.slash(bond, slashed)?;
+        a.stake.claim_finished();
         a.task.release_slot()?;
         if committed {
             a.stake.rejected = a.stake.rejected.saturating_add(1);

@@ -42,6 +42,7 @@ impl RejectWork<'_> {
         let a = ctx.accounts;
         a.task.release_slot()?;
         a.stake.unlock(a.claim.bond)?;
+        a.stake.claim_finished();
         a.stake.rejected = a.stake.rejected.saturating_add(1);
         a.employer_record.rejected = a.employer_record.rejected.saturating_add(1);
         a.claim.status = ClaimStatus::Rejected;

@@ -184,6 +184,7 @@ impl Payout<'_, '_> {
         self.task.release_slot()?;
         let amount = self.pay_units(1)?;
         self.stake.record_paid(self.claim.bond, amount)?;
+        self.stake.claim_finished();
         self.claim.status = ClaimStatus::Paid;
         Ok(())
     }

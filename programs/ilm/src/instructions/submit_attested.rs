@@ -133,6 +133,7 @@ impl SubmitAttested<'_> {
             a.task.active += 1;
         } else {
             a.claim.status = ClaimStatus::Paid;
+            a.stake.claim_finished();
         }
         Ok(())
     }

@@ -34,6 +34,11 @@ pub struct Stake {
     pub abandoned: u32,
     /// Tokens earned, summed over every task mint (a reputation signal, not a balance).
     pub earned: u64,
+    /// Claims not finished yet (Leased, Committed, Submitted or Verified).
+    /// An Attested claim keeps its slot after its bond is released, so
+    /// `locked` alone cannot say the record is out of use; `close_stake`
+    /// needs this at 0.
+    pub live_claims: u32,
     /// Canonical bump of this PDA.
     pub bump: u8,
 }
@@ -87,11 +92,17 @@ impl Stake {
         Ok(amount)
     }
 
-    /// Locks a bond for a new lease.
+    /// Locks a bond for a new lease and counts the claim as live.
     pub fn lock(&mut self, bond: u64) -> Result<()> {
         require!(bond <= self.free(), IlmError::InsufficientFreeStake);
         self.locked = add(self.locked, bond)?;
+        self.live_claims = self.live_claims.saturating_add(1);
         Ok(())
+    }
+
+    /// A claim reached its end (paid, rejected, expired or abandoned).
+    pub fn claim_finished(&mut self) {
+        self.live_claims = self.live_claims.saturating_sub(1);
     }
 
     /// Releases a bond whole (payment, rejection, abandonment).
@@ -144,6 +155,7 @@ mod tests {
             expired: 0,
             abandoned: 0,
             earned: 0,
+            live_claims: 0,
             bump: 0,
         }
     }

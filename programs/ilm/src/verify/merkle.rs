@@ -26,7 +26,7 @@ pub fn node_hash(left: &[u8; 32], right: &[u8; 32]) -> [u8; 32] {
 /// The root a proof leads to from `leaf` at `index`, or `None` when the proof
 /// is longer than `MAX_PROOF_LEN` or has bits left over for a larger index.
 pub fn root_from_proof(leaf: [u8; 32], index: u32, proof: &[[u8; 32]]) -> Option<[u8; 32]> {
-    if proof.len() > MAX_PROOF_LEN || (proof.len() < 32 && u64::from(index) >> proof.len() != 0) {
+    if proof.len() > MAX_PROOF_LEN || u64::from(index) >> proof.len() != 0 {
         return None;
     }
     let mut node = leaf;
