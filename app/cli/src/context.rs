@@ -10,7 +10,9 @@ use ilm_client::events::{self, Event};
 use ilm_client::ix::{MarketKeys, TaskKeys};
 use ilm_client::token::{self, MintInfo};
 use ilm_client::{accounts::decode, Market, Task};
-use ilm_ledger::{cluster_url, program_so, Embedded, Ledger, LedgerError, Rpc, RpcOptions, Sent};
+use ilm_ledger::{
+    cluster_url, program_so, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, Sent,
+};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
@@ -418,6 +420,43 @@ impl Ctx {
             ));
         }
         decode(&account.data).map_err(|e| format!("{key} is not an ilm {what}: {e}"))
+    }
+
+    /// Every ilm account of type `T` holding each `(offset, key)` (its
+    /// discriminator is matched too), decoded, in address order.
+    pub fn find<T: AccountDeserialize + Discriminator>(
+        &self,
+        fields: &[(usize, Pubkey)],
+    ) -> Result<Vec<(Pubkey, T)>, String> {
+        let filters: Vec<Memcmp> = std::iter::once(Memcmp {
+            offset: 0,
+            bytes: T::DISCRIMINATOR.to_vec(),
+        })
+        .chain(fields.iter().map(|(offset, key)| Memcmp {
+            offset: *offset,
+            bytes: key.to_bytes().to_vec(),
+        }))
+        .collect();
+        self.ledger
+            .program_accounts(&ilm_client::PROGRAM_ID, &filters)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|(address, account)| {
+                decode(&account.data)
+                    .map(|t| (address, t))
+                    .map_err(|e| format!("{address}: {e}"))
+            })
+            .collect()
+    }
+
+    /// Refuses while `task` exists: claims and bitmaps close only after it.
+    pub fn require_task_closed(&self, task: &Pubkey, what: &str) -> Result<(), String> {
+        match self.ledger.account(task).map_err(|e| e.to_string())? {
+            Some(_) => Err(format!(
+                "task {task} is still open: {what} close only after their task (`ilm task close`)"
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Like [`Ctx::load`], `None` when the account does not exist.

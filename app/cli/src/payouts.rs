@@ -4,7 +4,7 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, hex};
+use crate::units::{format_amount, format_sol, hex};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use ilm_client::events::Event;
@@ -113,9 +113,9 @@ pub fn push(
     let plan = crank::plan(ctx.ledger.as_ref(), keys, tree).map_err(|e| e.to_string())?;
     if options.open_accounts && plan.accounts_to_open() > 0 && ctx.interactive() {
         eprintln!(
-            "opening {} recipients' token accounts: {:.6} SOL of rent, paid by {}",
+            "opening {} recipients' token accounts: {} SOL of rent, paid by {}",
             plan.accounts_to_open(),
-            plan.rent_to_open() as f64 / 1e9,
+            format_sol(plan.rent_to_open()),
             ctx.ledger_and_fee_payer().1.pubkey()
         );
     }

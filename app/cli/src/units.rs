@@ -98,6 +98,11 @@ pub fn format_remaining(secs: i64) -> String {
 
 pub use ilm_client::files::hex;
 
+/// Lamports as SOL with six decimals (rent and costs in reports).
+pub fn format_sol(lamports: u64) -> String {
+    format!("{:.6}", lamports as f64 / 1e9)
+}
+
 /// Exactly `N` bytes of hex (see [`ilm_client::files::parse_hex`]).
 pub fn parse_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
     ilm_client::files::parse_hex(text).map_err(|e| e.0)

@@ -2,7 +2,7 @@
 //! runs the real program without a validator. Between commands its accounts,
 //! slot and clock are saved to one file, so successive invocations build on
 //! each other like a local validator.
-use crate::{check_size, classify, Ledger, LedgerError, Memcmp, Sent};
+use crate::{classify, sign, Ledger, LedgerError, Memcmp, Sent};
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use litesvm::LiteSVM;
@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -300,15 +299,7 @@ impl Ledger for Embedded {
         let slot = self.svm.get_sysvar::<Clock>().slot + 1;
         self.svm.warp_to_slot(slot);
         self.svm.expire_blockhash();
-        let mut all: Vec<&Keypair> = vec![payer];
-        all.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
-        let mut tx = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
-        tx.try_sign(&all, self.svm.latest_blockhash())
-            .map_err(|e| LedgerError::Failed {
-                error: solana_transaction_error::TransactionError::SignatureFailure,
-                logs: vec![format!("cannot sign the transaction: {e}")],
-            })?;
-        check_size(&tx)?;
+        let tx = sign(instructions, payer, signers, self.svm.latest_blockhash())?;
         self.transactions += 1;
         match self.svm.send_transaction(tx) {
             Ok(meta) => Ok(Sent {

@@ -14,6 +14,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_account::Account;
 use solana_keypair::Keypair;
+use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::fmt;
@@ -33,6 +34,27 @@ pub fn check_size(tx: &Transaction) -> Result<(), LedgerError> {
         return Err(LedgerError::TooLarge { bytes });
     }
     Ok(())
+}
+
+/// A transaction of `instructions` paid by `payer`, signed by it and
+/// `signers` (the payer once), refused when it cannot be signed or would not
+/// fit a cluster's packet.
+pub(crate) fn sign(
+    instructions: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+    blockhash: solana_hash::Hash,
+) -> Result<Transaction, LedgerError> {
+    let mut keys: Vec<&Keypair> = vec![payer];
+    keys.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
+    let mut tx = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
+    tx.try_sign(&keys, blockhash)
+        .map_err(|e| LedgerError::Failed {
+            error: TransactionError::SignatureFailure,
+            logs: vec![format!("cannot sign the transaction: {e}")],
+        })?;
+    check_size(&tx)?;
+    Ok(tx)
 }
 
 /// A landed transaction.

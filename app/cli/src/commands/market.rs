@@ -5,11 +5,9 @@ use crate::output::Report;
 use crate::report;
 use crate::units::{format_amount, format_duration, hex, parse_amount, parse_duration};
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::Discriminator;
 use clap::{Args, Subcommand};
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::{pda, Market, MarketParams};
-use ilm_ledger::Memcmp;
 
 #[derive(Subcommand)]
 pub enum MarketCmd {
@@ -113,19 +111,9 @@ pub fn run(ctx: &mut Ctx, cmd: MarketCmd) -> Result<Report, String> {
 }
 
 fn list(ctx: &Ctx) -> Result<Report, String> {
-    let filters = [Memcmp {
-        offset: 0,
-        bytes: Market::DISCRIMINATOR.to_vec(),
-    }];
-    let found = ctx
-        .ledger
-        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
-        .map_err(|e| e.to_string())?;
     let current = ctx.market_address().ok();
     let mut rows = Vec::new();
-    for (address, account) in found {
-        let m: Market =
-            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+    for (address, m) in ctx.find::<Market>(&[])? {
         rows.push(serde_json::json!({
             "market": address.to_string(),
             "authority": m.authority.to_string(),

@@ -6,7 +6,7 @@ use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::payouts::push;
 use crate::report;
-use crate::units::{format_amount, hex, parse_amount};
+use crate::units::{format_amount, format_sol, hex, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::accounts::decode;
@@ -198,16 +198,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             Ok(r)
         }
         MerkleCmd::CloseBitmaps { task } => {
-            if ctx
-                .ledger
-                .account(&task)
-                .map_err(|e| e.to_string())?
-                .is_some()
-            {
-                return Err(format!(
-                    "task {task} is still open: bitmaps close only after their task (`ilm task close`)"
-                ));
-            }
+            ctx.require_task_closed(&task, "bitmaps")?;
             // Shards are numbered from 0 without gaps.
             let mut closed = 0u64;
             let mut rent = 0u64;
@@ -227,7 +218,7 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let mut r = report! {
                 "task" => task.to_string(),
                 "bitmaps_closed" => closed,
-                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+                "rent_returned_sol" => format_sol(rent),
             };
             if let Some(sent) = last {
                 tx_fields(&mut r, &sent);
@@ -261,7 +252,7 @@ pub fn push_report(stats: &PushStats, decimals: u8) -> Report {
         "already_paid" => stats.already_paid,
         "transactions" => stats.transactions,
         "token_accounts_created" => stats.accounts_created,
-        "rent_paid_sol" => format!("{:.6}", stats.rent_paid as f64 / 1e9),
+        "rent_paid_sol" => format_sol(stats.rent_paid),
         "skipped_no_token_account" => stats.skipped_no_account,
         "claim_merkle_cu_avg" => avg,
         "claim_merkle_cu_max" => stats.claim_cu.iter().max().copied().unwrap_or(0),

@@ -3,7 +3,7 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, parse_amount};
+use crate::units::{format_amount, format_sol, parse_amount};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::{ix, token, Stake};
@@ -69,7 +69,7 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             let (sent, _) = ctx.send(&[ix::close_stake(&keys.market, &me)], &[])?;
             let mut r = report! {
                 "closed" => record.to_string(),
-                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+                "rent_returned_sol" => format_sol(rent),
             };
             tx_fields(&mut r, &sent);
             return Ok(r);

@@ -9,13 +9,11 @@ use crate::units::{
     format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration, parse_hex,
 };
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::Discriminator;
 use clap::{Args, Subcommand, ValueEnum};
 use ilm_client::ilm::instructions::CreateTaskArgs;
 use ilm_client::{
     answer, ix, pda, token, Claim, Employer, Qualification, Task, TaskStatus, Verifier,
 };
-use ilm_ledger::Memcmp;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -420,24 +418,8 @@ fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
     let (_, t) = ctx.task(task)?;
     let market: ilm_client::Market = ctx.load(&t.market, "market")?;
     let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
-    let filters = [
-        Memcmp {
-            offset: 0,
-            bytes: Claim::DISCRIMINATOR.to_vec(),
-        },
-        Memcmp {
-            offset: 8,
-            bytes: task.to_bytes().to_vec(),
-        },
-    ];
-    let found = ctx
-        .ledger
-        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
-        .map_err(|e| e.to_string())?;
     let mut rows = Vec::new();
-    for (address, account) in found {
-        let c: Claim =
-            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+    for (address, c) in ctx.find::<Claim>(&[(8, *task)])? {
         let submitted = c.result_hash != [0; 32];
         rows.push(serde_json::json!({
             "claim": address.to_string(),
@@ -454,30 +436,10 @@ fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
 
 fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
     let market = ctx.market_address()?;
-    let mut filters = vec![
-        Memcmp {
-            offset: 0,
-            bytes: Task::DISCRIMINATOR.to_vec(),
-        },
-        Memcmp {
-            offset: 8,
-            bytes: market.to_bytes().to_vec(),
-        },
-    ];
-    if let Some(e) = employer {
-        filters.push(Memcmp {
-            offset: 40,
-            bytes: e.to_bytes().to_vec(),
-        });
-    }
-    let found = ctx
-        .ledger
-        .program_accounts(&ilm_client::PROGRAM_ID, &filters)
-        .map_err(|e| e.to_string())?;
+    let mut fields = vec![(8, market)];
+    fields.extend(employer.map(|e| (40, e)));
     let mut rows = Vec::new();
-    for (address, account) in found {
-        let t: Task =
-            ilm_client::accounts::decode(&account.data).map_err(|e| format!("{address}: {e}"))?;
+    for (address, t) in ctx.find::<Task>(&fields)? {
         let d = ctx.mint(&t.mint)?.decimals;
         rows.push(serde_json::json!({
             "task": address.to_string(),

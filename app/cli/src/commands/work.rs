@@ -5,7 +5,7 @@ use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::payouts::{claim_report, finish, pay_to_me, require_verifier};
 use crate::report;
-use crate::units::parse_hex;
+use crate::units::{format_sol, parse_hex};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::{answer, ix, Claim, Task, Verifier};
@@ -196,16 +196,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
         WorkCmd::CloseClaim { task, contributor } => {
             let who = contributor.unwrap_or(me);
             let claim = ilm_client::pda::claim(&task, &who).0;
-            if ctx
-                .ledger
-                .account(&task)
-                .map_err(|e| e.to_string())?
-                .is_some()
-            {
-                return Err(format!(
-                    "task {task} is still open: a claim closes only after its task (`ilm task close`)"
-                ));
-            }
+            ctx.require_task_closed(&task, "claims")?;
             let rent = ctx
                 .ledger
                 .account(&claim)
@@ -216,7 +207,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let mut r = report! {
                 "closed" => claim.to_string(),
                 "contributor" => who.to_string(),
-                "rent_returned_sol" => format!("{:.6}", rent as f64 / 1e9),
+                "rent_returned_sol" => format_sol(rent),
             };
             tx_fields(&mut r, &sent);
             Ok(r)

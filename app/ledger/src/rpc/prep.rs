@@ -6,7 +6,7 @@ use super::wire::{encode, LatestBlockhash, Simulated, WithContext};
 use super::{
     Rpc, LAMPORTS_PER_SIGNATURE, MAX_COMPUTE_UNIT_LIMIT, POLL_INTERVAL, PREFLIGHT_FAILURE,
 };
-use crate::{check_size, classify, LedgerError, Sent};
+use crate::{classify, LedgerError, Sent};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use serde_json::{json, Value};
@@ -83,19 +83,12 @@ impl Rpc {
         signers: &[&Keypair],
         blockhash: Hash,
     ) -> Result<Transaction, LedgerError> {
-        let mut keys: Vec<&Keypair> = vec![payer];
-        keys.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
-        let mut tx = Transaction::new_with_payer(
+        crate::sign(
             &self.with_budget(limit, instructions),
-            Some(&payer.pubkey()),
-        );
-        tx.try_sign(&keys, blockhash)
-            .map_err(|e| LedgerError::Failed {
-                error: TransactionError::SignatureFailure,
-                logs: vec![format!("cannot sign the transaction: {e}")],
-            })?;
-        check_size(&tx)?;
-        Ok(tx)
+            payer,
+            signers,
+            blockhash,
+        )
     }
 
     /// The fee a landed `tx` pays with `limit` compute units requested.
