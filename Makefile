@@ -6,7 +6,7 @@ export RUSTDOC := /usr/bin/rustdoc
 CARGO := /usr/bin/cargo
 SO := target/deploy/ilm.so
 
-.PHONY: setup build test lint bench demo ilm idl idl-baseline
+.PHONY: setup build test lint bench demo ilm idl idl-baseline latency
 
 ## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
 setup:
@@ -23,9 +23,9 @@ build: setup
 test: build
 	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
 	@$(CARGO) test --workspace --locked
-	@$(CARGO) test --locked -q -p ilm --features cpi --doc
+	@$(CARGO) test --locked -p ilm --features cpi --doc
 	@echo "==> idl/ilm.json matches the program and keeps idl/baseline.json's promises"
-	@$(CARGO) run --locked -q -p ilm-idl -- --check
+	@$(CARGO) run --locked -p ilm-idl -- --check
 
 ## idl: regenerate idl/ilm.json from the program (Anchor's IDL builder); fails on a break of idl/baseline.json
 idl: setup
@@ -46,12 +46,17 @@ lint: setup
 
 ## bench: print the compute-unit table of every instruction (BENCH.md)
 bench: build
-	@$(CARGO) run --locked -q -p ilm-tests --bin bench
+	@$(CARGO) run --locked -p ilm-tests --bin bench
 
 ## demo: a whole market on a fresh embedded ledger: commit-reveal, attested, judged and 50,000 Merkle payouts
 demo: build
-	@$(CARGO) run --locked -q -p ilm-cli --bin ilm -- demo $(DEMO_ARGS)
+	@$(CARGO) build --locked -p ilm-cli --bin ilm
+	@target/debug/ilm demo $(DEMO_ARGS)
 
 ## ilm: build the `ilm` CLI (target/debug/ilm) and the program it embeds
 ilm: build
-	@$(CARGO) build --locked -q -p ilm-cli --bin ilm
+	@$(CARGO) build --locked -p ilm-cli --bin ilm
+
+## latency: a simple command's wall time on an embedded ledger after a 50,000-recipient push (minutes; not in `make test`)
+latency: build
+	@$(CARGO) test --locked -p ilm-cli --test latency -- --ignored --nocapture

@@ -36,6 +36,7 @@
 //! assert_eq!(approve.program_id, ilm_client::PROGRAM_ID);
 //! ```
 pub mod accounts;
+pub mod amount;
 pub mod answer;
 pub mod attest;
 pub mod events;

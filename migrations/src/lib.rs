@@ -4,7 +4,7 @@
 use anchor_lang::prelude::Pubkey;
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::{MarketParams, PROGRAM_ID};
-use ilm_ledger::{Batch, Ledger, LedgerError};
+use ilm_ledger::{program, Batch, Ledger, LedgerError};
 use serde::{Deserialize, Deserializer};
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
@@ -144,12 +144,7 @@ pub fn chunk_len() -> usize {
 }
 
 fn sol(lamports: u64) -> String {
-    format!("{:.4} SOL", lamports as f64 / 1e9)
-}
-
-/// Whether program data `held` (padded with zeros to its capacity) is `so`.
-fn holds(held: &[u8], so: &[u8]) -> bool {
-    held.len() >= so.len() && held[..so.len()] == *so && held[so.len()..].iter().all(|b| *b == 0)
+    format!("{} SOL", ilm_client::amount::format_sol(lamports))
 }
 
 /// The upgrade authority and program bytes of a program data account.
@@ -225,7 +220,7 @@ pub fn deploy(
             finish(ledger, payer, &buffer, &deploy, &[program])?;
             Ok(Deployed::Created)
         }
-        Some((_, held)) if holds(&held, so) => Ok(Deployed::Unchanged),
+        Some((_, held)) if program::holds(&held, so) => Ok(Deployed::Unchanged),
         Some((authority, _)) if authority != Some(payer.pubkey()) => {
             Err(MigrateError::NotUpgradeAuthority {
                 program: program_id,

@@ -1,13 +1,16 @@
 //! `ilm-migrate`: deploys `ilm.so` to a cluster through the upgradeable
 //! loader, and creates markets from JSON config files.
 use clap::{Parser, Subcommand};
-use ilm_ledger::{cluster_url, Ledger, Rpc, RpcOptions};
+use ilm_ledger::config::SolanaConfig;
+use ilm_ledger::{cluster_url, Ledger, Rpc, RpcOptions, UnitPrice};
 use ilm_migrate::{Deployed, MarketConfig};
+use serde_json::Value;
 use solana_keypair::{read_keypair_file, Keypair};
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// The same global flags, environment variables and defaults as `ilm`.
 #[derive(Parser)]
 #[command(
     name = "ilm-migrate",
@@ -15,22 +18,32 @@ use std::process::ExitCode;
     about = "Deploy ilm.so and create ilm markets on a Solana cluster"
 )]
 struct Cli {
-    /// RPC URL, or localhost, devnet, testnet, mainnet-beta.
-    #[arg(
-        short = 'u',
-        long = "url",
-        global = true,
-        env = "ILM_RPC_URL",
-        default_value = "localhost"
-    )]
-    url: String,
+    /// A moniker (localhost, devnet, testnet, mainnet-beta, or l/d/t/m as in
+    /// `-ud`) or any JSON-RPC URL [default: the Solana CLI config's
+    /// `json_rpc_url`, else localhost].
+    #[arg(short = 'u', long = "url", global = true, env = "ILM_URL")]
+    url: Option<String>,
     /// Keypair that pays, and becomes upgrade authority or market authority
-    /// [default: ~/.config/solana/id.json, the Solana CLI's].
+    /// [default: the Solana CLI config's `keypair_path`, else ~/.config/solana/id.json].
     #[arg(short = 'k', long = "keypair", global = true, env = "ILM_KEYPAIR")]
     keypair: Option<PathBuf>,
-    /// Priority fee, in micro-lamports per compute unit.
-    #[arg(long, global = true)]
-    priority_fee: Option<u64>,
+    /// The Solana CLI configuration to read [default: ~/.config/solana/cli/config.yml].
+    #[arg(short = 'C', long = "config", global = true)]
+    solana_config: Option<PathBuf>,
+    /// Commitment reads and confirmations wait for
+    /// [default: the Solana CLI config's, else confirmed].
+    #[arg(long, global = true, value_parser = ["processed", "confirmed", "finalized"])]
+    commitment: Option<String>,
+    /// Priority fee in micro-lamports per compute unit, or `auto` (as `ilm`).
+    #[arg(
+        long = "with-compute-unit-price",
+        alias = "priority-fee",
+        global = true
+    )]
+    priority_fee: Option<UnitPrice>,
+    /// Output format: `json` prints one object (`{"error": ...}` on failure).
+    #[arg(long, global = true, value_parser = ["display", "json"], default_value = "display")]
+    output: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,77 +68,109 @@ enum Command {
 }
 
 fn keypair(path: &Path) -> Result<Keypair, String> {
-    read_keypair_file(path).map_err(|e| format!("cannot read keypair {}: {e}", path.display()))
+    read_keypair_file(path).map_err(|e| {
+        format!(
+            "cannot read keypair {}: {e}; create one with `solana-keygen new -o {0}` or pass -k",
+            path.display()
+        )
+    })
 }
 
-fn default_keypair() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    home.join(".config/solana/id.json")
-}
+type Report = serde_json::Map<String, Value>;
 
-fn run(cli: Cli) -> Result<(), String> {
-    let payer = keypair(&cli.keypair.unwrap_or_else(default_keypair))?;
+fn run(cli: &Cli) -> Result<Report, String> {
+    let config = SolanaConfig::load(
+        &cli.solana_config
+            .clone()
+            .unwrap_or_else(SolanaConfig::default_path),
+    )?;
+    let payer = keypair(
+        &cli.keypair
+            .clone()
+            .or(config.keypair_path)
+            .unwrap_or_else(SolanaConfig::default_keypair),
+    )?;
+    let url = cli
+        .url
+        .clone()
+        .or(config.json_rpc_url)
+        .unwrap_or_else(|| "localhost".to_string());
     let mut ledger = Rpc::new(
-        &cluster_url(&cli.url),
+        &cluster_url(&url),
         RpcOptions {
             priority_fee: cli.priority_fee,
+            commitment: cli
+                .commitment
+                .clone()
+                .or(config.commitment)
+                .unwrap_or_else(|| RpcOptions::default().commitment),
             ..RpcOptions::default()
         },
     );
-    match cli.command {
+    let mut report = Report::new();
+    match &cli.command {
         Command::Deploy {
             so,
             program_keypair,
         } => {
-            let bytes = std::fs::read(&so).map_err(|e| {
+            let bytes = std::fs::read(so).map_err(|e| {
                 format!("cannot read {}: {e} (run `make build` first)", so.display())
             })?;
-            let program = keypair(&program_keypair)?;
+            let program = keypair(program_keypair)?;
+            let quiet = cli.output == "json";
             let outcome = ilm_migrate::deploy(&mut ledger, &payer, &program, &bytes, &mut |step| {
-                eprintln!("{step}")
+                if !quiet {
+                    eprintln!("{step}")
+                }
             })
             .map_err(|e| e.to_string())?;
-            let id = program.pubkey();
-            match outcome {
-                Deployed::Created => println!("deployed {id} on {}", ledger.describe()),
-                Deployed::Upgraded => println!("upgraded {id} on {}", ledger.describe()),
-                Deployed::Unchanged => {
-                    println!("{id} already runs these bytes on {}", ledger.describe())
-                }
-            }
+            let outcome = match outcome {
+                Deployed::Created => "deployed",
+                Deployed::Upgraded => "upgraded",
+                Deployed::Unchanged => "unchanged",
+            };
+            report.insert("program".into(), program.pubkey().to_string().into());
+            report.insert("outcome".into(), outcome.into());
         }
         Command::Market { config } => {
-            let text = std::fs::read_to_string(&config)
+            let text = std::fs::read_to_string(config)
                 .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
             let market =
                 MarketConfig::from_json(&text).map_err(|e| format!("{}: {e}", config.display()))?;
-            let report = ilm_migrate::create_market(&mut ledger, &payer, &market)
+            let created = ilm_migrate::create_market(&mut ledger, &payer, &market)
                 .map_err(|e| e.to_string())?;
-            let keys = report.keys;
-            if report.created {
-                println!(
-                    "created market {} (authority {}, id {})",
-                    keys.market, keys.authority, keys.market_id
-                );
-            } else {
-                println!(
-                    "market {} exists already (authority {}, id {}): left as it is",
-                    keys.market, keys.authority, keys.market_id
-                );
-            }
+            let keys = created.keys;
+            report.insert("market".into(), keys.market.to_string().into());
+            report.insert("authority".into(), keys.authority.to_string().into());
+            report.insert("market_id".into(), keys.market_id.into());
+            // An existing market is left as it is.
+            report.insert("created".into(), created.created.into());
         }
     }
-    Ok(())
+    report.insert("ledger".into(), ledger.describe().into());
+    Ok(report)
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = Cli::parse();
+    let json = cli.output == "json";
+    match run(&cli) {
+        Ok(report) if json => println!("{}", Value::Object(report)),
+        Ok(report) => {
+            let width = report.keys().map(String::len).max().unwrap_or(0);
+            for (key, value) in report {
+                let value = value.as_str().map_or(value.to_string(), str::to_string);
+                println!("{key:<width$}  {value}");
+            }
+        }
+        Err(e) if json => {
+            println!("{}", serde_json::json!({ "error": e }));
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
     }
+    ExitCode::SUCCESS
 }

@@ -2,6 +2,7 @@
 //! keypair that signs, the market in use, and loading/sending with errors that
 //! say what to do next.
 use crate::output::{render, Report};
+use crate::report;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
@@ -10,8 +11,11 @@ use ilm_client::events::{self, Event};
 use ilm_client::ix::{MarketKeys, TaskKeys};
 use ilm_client::token::{self, MintInfo};
 use ilm_client::{accounts::decode, Market, Task};
+use ilm_ledger::config::{home_dir, SolanaConfig};
+use ilm_ledger::offline::{self, Presigned};
 use ilm_ledger::{
-    cluster_url, program_so, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, Sent,
+    cluster_url, program, program_so, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, Sent,
+    UnitPrice,
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -60,13 +64,14 @@ pub struct Global {
     /// The market to act in [default: the last one `market create` made on this ledger].
     #[arg(long, global = true, env = "ILM_MARKET")]
     pub market: Option<Pubkey>,
-    /// Priority fee in micro-lamports per compute unit (RPC clusters).
+    /// Priority fee in micro-lamports per compute unit, or `auto` for what
+    /// the cluster's recent blocks paid (75th percentile) (RPC clusters).
     #[arg(
         long = "with-compute-unit-price",
         alias = "priority-fee",
         global = true
     )]
-    pub priority_fee: Option<u64>,
+    pub priority_fee: Option<UnitPrice>,
     /// Compute units each transaction requests (RPC clusters)
     /// [default: what its simulation used, plus 10 % and 1,000].
     #[arg(
@@ -75,6 +80,22 @@ pub struct Global {
         global = true
     )]
     pub compute_unit_limit: Option<u32>,
+    /// Send even when the program deployed at the ilm id is not the build
+    /// this ilm carries (only once you have verified the deployment).
+    #[arg(long, global = true)]
+    pub skip_program_check: bool,
+    /// Sign with the keypairs at hand and print the signatures instead of
+    /// sending (needs --blockhash); `-k` and `--fee-payer` may then be
+    /// addresses of parties who sign elsewhere.
+    #[arg(long, global = true, requires = "blockhash")]
+    pub sign_only: bool,
+    /// Sign with this blockhash (`ilm ledger blockhash`), the same in every
+    /// party's run, instead of a fresh one.
+    #[arg(long, global = true)]
+    pub blockhash: Option<solana_hash::Hash>,
+    /// A signature a --sign-only run printed, as PUBKEY=SIGNATURE (repeat per signer).
+    #[arg(long = "signer", global = true, requires = "blockhash")]
+    pub signers: Vec<Presigned>,
     /// Print the program logs of a failed transaction.
     #[arg(short = 'v', long, global = true)]
     pub verbose: bool,
@@ -88,57 +109,58 @@ pub struct Global {
 pub struct Ctx {
     pub ledger: Box<dyn Ledger>,
     /// The signer (`-k`).
-    pub payer: Keypair,
+    pub payer: Party,
     /// Pays fees when it is not the signer (`--fee-payer`).
-    fee_payer: Option<Keypair>,
+    fee_payer: Option<Party>,
+    /// What `--sign-only` signed, reported instead of the command's report.
+    pub signed_only: Option<Report>,
+    /// What a failing command did before it failed (a crank that paid some
+    /// leaves), reported beside the error.
+    pub partial: Option<Report>,
     /// `embedded` or the RPC URL the command runs on.
     pub url: String,
     pub global: Global,
     pub home: PathBuf,
+    /// Whether the deployed program was found to be this build (checked
+    /// before the first transaction a command sends to a cluster).
+    program_checked: bool,
 }
 
-/// What ilm reads of the Solana CLI's configuration file.
-#[derive(Default, Debug, PartialEq, Eq)]
-pub struct SolanaConfig {
-    pub json_rpc_url: Option<String>,
-    pub keypair_path: Option<PathBuf>,
-    pub commitment: Option<String>,
+/// A role's key: a keypair at hand, or (offline signing) only the address
+/// of a party who signs elsewhere.
+pub enum Party {
+    Keypair(Keypair),
+    Address(Pubkey),
 }
 
-impl SolanaConfig {
-    /// The file's top-level `key: value` lines (the Solana CLI writes plain
-    /// YAML scalars, quoted or not); no file is an empty configuration.
-    pub fn load(path: &Path) -> Result<SolanaConfig, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        };
-        let mut config = SolanaConfig::default();
-        for line in text
-            .lines()
-            .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
-        {
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-            let value = (!value.is_empty()).then(|| value.to_string());
-            match key.trim() {
-                "json_rpc_url" => config.json_rpc_url = value,
-                "keypair_path" => config.keypair_path = value.map(PathBuf::from),
-                "commitment" => config.commitment = value,
-                _ => {}
-            }
+impl Party {
+    pub fn pubkey(&self) -> Pubkey {
+        match self {
+            Party::Keypair(kp) => kp.pubkey(),
+            Party::Address(a) => *a,
         }
-        Ok(config)
+    }
+
+    /// The keypair, for what cannot be signed elsewhere.
+    pub fn keypair(&self) -> Result<&Keypair, String> {
+        match self {
+            Party::Keypair(kp) => Ok(kp),
+            Party::Address(a) => Err(format!(
+                "{a} is only an address here: this needs its keypair file (offline signing covers single transactions only)"
+            )),
+        }
     }
 }
 
-fn home_dir() -> PathBuf {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// A keypair file, or under offline signing the address of a party who
+/// signs elsewhere.
+fn read_party(path: &Path, offline: bool) -> Result<Party, String> {
+    if offline && !path.exists() {
+        if let Some(address) = path.to_str().and_then(|t| t.parse().ok()) {
+            return Ok(Party::Address(address));
+        }
+    }
+    read_keypair(path).map(Party::Keypair)
 }
 
 fn read_keypair(path: &Path) -> Result<Keypair, String> {
@@ -192,24 +214,34 @@ pub fn write_keypair(path: &Path, kp: &Keypair) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The Solana CLI configuration `-C` names, else the default one.
+fn solana_config(global: &Global) -> Result<SolanaConfig, String> {
+    SolanaConfig::load(
+        &global
+            .config
+            .clone()
+            .unwrap_or_else(SolanaConfig::default_path),
+    )
+}
+
+/// The signer's address as `solana address` prints it: `-k`, else the
+/// Solana CLI config's keypair, else ~/.config/solana/id.json.
+pub fn signer_address(global: &Global) -> Result<Pubkey, String> {
+    let config = solana_config(global)?;
+    let path = global
+        .keypair
+        .clone()
+        .or(config.keypair_path)
+        .unwrap_or_else(SolanaConfig::default_keypair);
+    Ok(read_keypair(&path)?.pubkey())
+}
+
 impl Ctx {
     /// The ledger `-u` (else the Solana CLI config) names, the keypair `-k`
     /// (else the config) names.
     pub fn open(global: Global) -> Result<Ctx, String> {
         let home = Ctx::home(&global);
-        let config_path = global
-            .config
-            .clone()
-            .unwrap_or_else(|| home_dir().join(".config/solana/cli/config.yml"));
-        let config = SolanaConfig::load(&config_path)?;
-        if let Some(c) = config.commitment.as_deref() {
-            if !["processed", "confirmed", "finalized"].contains(&c) {
-                return Err(format!(
-                    "{}: commitment {c:?} is not processed, confirmed or finalized (older names are gone): `solana config set --commitment confirmed`",
-                    config_path.display()
-                ));
-            }
-        }
+        let config = solana_config(&global)?;
         let url = global
             .url
             .clone()
@@ -229,6 +261,7 @@ impl Ctx {
                     .clone()
                     .or(config.commitment.clone())
                     .unwrap_or_else(|| RpcOptions::default().commitment),
+                spinner: global.output == Format::Display,
                 ..RpcOptions::default()
             };
             Box::new(Rpc::new(&cluster_url(&url), options))
@@ -250,11 +283,14 @@ impl Ctx {
             .map_err(|e| e.to_string())?;
         Ok(Ctx {
             ledger: Box::new(ledger),
-            payer,
+            payer: Party::Keypair(payer),
             fee_payer: None,
+            signed_only: None,
+            partial: None,
             url: "embedded".to_string(),
             global,
             home,
+            program_checked: true,
         })
     }
 
@@ -284,10 +320,11 @@ impl Ctx {
         }
         let embedded = url == "embedded";
         let named = global.keypair.clone().or(config_keypair);
-        let solana_default = home_dir().join(".config/solana/id.json");
+        let solana_default = SolanaConfig::default_keypair();
+        let offline = global.blockhash.is_some();
         let payer = match named {
-            Some(path) => read_keypair(&path)?,
-            None if solana_default.exists() || !embedded => read_keypair(&solana_default)?,
+            Some(path) => read_party(&path, offline)?,
+            None if solana_default.exists() || !embedded => read_party(&solana_default, offline)?,
             // Only the embedded ledger's own identity is ever made for you.
             None => {
                 let own = home.join("id.json");
@@ -300,10 +337,14 @@ impl Ctx {
                         kp.pubkey()
                     );
                 }
-                read_keypair(&own)?
+                Party::Keypair(read_keypair(&own)?)
             }
         };
-        let fee_payer = global.fee_payer.as_deref().map(read_keypair).transpose()?;
+        let fee_payer = global
+            .fee_payer
+            .as_deref()
+            .map(|p| read_party(p, offline))
+            .transpose()?;
         if embedded {
             // Test SOL for every signer the embedded ledger has not seen.
             for kp in std::iter::once(&payer).chain(fee_payer.as_ref()) {
@@ -322,17 +363,67 @@ impl Ctx {
             ledger,
             payer,
             fee_payer,
+            signed_only: None,
+            partial: None,
+            // The embedded ledger runs the .so this ilm carries.
+            program_checked: embedded,
             url,
             global,
             home,
         })
     }
 
-    /// The ledger to send on and who pays its fees (`--fee-payer`, else the
-    /// signer), borrowed together.
-    pub fn ledger_and_fee_payer(&mut self) -> (&mut dyn Ledger, &Keypair) {
-        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer);
-        (self.ledger.as_mut(), payer)
+    /// The ledger to send on, once the program there is known to be this
+    /// build, and who pays its fees (`--fee-payer`, else the signer).
+    pub fn ledger_and_fee_payer(&mut self) -> Result<(&mut dyn Ledger, &Keypair), String> {
+        self.check_program()?;
+        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer).keypair()?;
+        Ok((self.ledger.as_mut(), payer))
+    }
+
+    /// Refuses to send to a cluster whose program at the ilm id is not the
+    /// `.so` this ilm carries. A match is remembered (ILM_HOME/programs.json)
+    /// by the slot the program was deployed at, so later commands read 45
+    /// bytes instead of the whole program until it is upgraded.
+    fn check_program(&mut self) -> Result<(), String> {
+        if self.program_checked || self.global.skip_program_check {
+            return Ok(());
+        }
+        let so_path = program_so();
+        let so = std::fs::read(&so_path).map_err(|e| {
+            format!(
+                "cannot read {} to compare with the deployed program: {e}",
+                so_path.display()
+            )
+        })?;
+        let program = ilm_client::PROGRAM_ID;
+        let deployment =
+            program::deployment(self.ledger.as_ref(), &program).map_err(|e| e.to_string())?;
+        let file = self.home.join("programs.json");
+        let mut seen: serde_json::Map<String, serde_json::Value> = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        let record = serde_json::json!({
+            "program": program.to_string(),
+            "slot": deployment.slot,
+            "sha256": program::elf_hash(&so),
+        });
+        let key = self.ledger_key();
+        if deployment.slot.is_none() || seen.get(&key) != Some(&record) {
+            program::check_program(self.ledger.as_ref(), &program, &deployment, &so)
+                .map_err(|e| e.to_string())?;
+            if deployment.slot.is_some() {
+                seen.insert(key, record);
+                std::fs::create_dir_all(&self.home)
+                    .and_then(|_| {
+                        std::fs::write(&file, serde_json::Value::Object(seen).to_string())
+                    })
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+            }
+        }
+        self.program_checked = true;
+        Ok(())
     }
 
     /// The signer's address.
@@ -555,6 +646,10 @@ impl Ctx {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<(Sent, Vec<Event>), String> {
+        self.check_program()?;
+        if self.global.blockhash.is_some() {
+            return self.send_offline(instructions, signers);
+        }
         let mut all: Vec<&Keypair> = signers.to_vec();
         // With a separate fee payer the signer signs only where an
         // instruction needs it (an unneeded signature fails the transaction).
@@ -564,16 +659,75 @@ impl Ctx {
             .flat_map(|i| &i.accounts)
             .any(|a| a.is_signer && a.pubkey == me);
         if self.fee_payer.is_some() && needed {
-            all.push(&self.payer);
+            all.push(self.payer.keypair()?);
         }
         let verbose = self.global.verbose;
-        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer);
-        let sent = self.ledger.send(instructions, payer, &all).map_err(|e| {
-            if let (true, LedgerError::Failed { logs, .. }) = (verbose, &e) {
-                eprintln!("{}", logs.join("\n"));
+        let payer = self.fee_payer.as_ref().unwrap_or(&self.payer).keypair()?;
+        let sent = self
+            .ledger
+            .send(instructions, payer, &all)
+            .map_err(|e| said(verbose, e))?;
+        let events = events::from_logs(&sent.logs);
+        Ok((sent, events))
+    }
+
+    /// `--blockhash`: the one transaction of this command, signed with the
+    /// keypairs at hand and the `--signer` signatures; under `--sign-only`
+    /// its signatures are kept for the report and nothing is sent (the
+    /// command stops there), else it is sent once every signer has signed.
+    fn send_offline(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(Sent, Vec<Event>), String> {
+        if self.signed_only.is_some() {
+            return Err("offline signing covers one transaction per command".into());
+        }
+        let blockhash = self.global.blockhash.expect("checked by the caller");
+        let price = match self.global.priority_fee {
+            None => None,
+            Some(UnitPrice::Fixed(price)) => Some(price),
+            Some(UnitPrice::Recent) => {
+                return Err("--with-compute-unit-price auto reads the cluster when sending: every signer of one transaction needs the same number".into())
             }
-            e.to_string()
-        })?;
+        };
+        let mut at_hand: Vec<&Keypair> = signers.to_vec();
+        at_hand.extend(
+            [Some(&self.payer), self.fee_payer.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.keypair().ok()),
+        );
+        let fee_payer = self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey();
+        let tx = offline::sign_partial(
+            instructions,
+            &fee_payer,
+            &at_hand,
+            &self.global.signers,
+            blockhash,
+            (self.global.compute_unit_limit, price),
+        )
+        .map_err(|e| e.to_string())?;
+        let absent = offline::absent_signers(&tx);
+        let present = offline::present_signatures(&tx);
+        if self.global.sign_only {
+            let strings = |keys: Vec<String>| serde_json::Value::from(keys);
+            self.signed_only = Some(report! {
+                "blockhash" => blockhash.to_string(),
+                "signers" => strings(present.iter().map(ToString::to_string).collect()),
+                "absent" => strings(absent.iter().map(ToString::to_string).collect()),
+            });
+            return Err("signed only: nothing was sent".into());
+        }
+        if !absent.is_empty() {
+            let names: Vec<String> = absent.iter().map(ToString::to_string).collect();
+            return Err(format!(
+                "the transaction lacks the signatures of {}: pass --signer PUBKEY=SIGNATURE from each one's --sign-only run (same command, same flags, same --blockhash)",
+                names.join(", ")
+            ));
+        }
+        let verbose = self.global.verbose;
+        let sent = self.ledger.send_signed(&tx).map_err(|e| said(verbose, e))?;
         let events = events::from_logs(&sent.logs);
         Ok((sent, events))
     }
@@ -628,6 +782,14 @@ impl Ctx {
             ))
         }
     }
+}
+
+/// A send's error in words, with the program logs first under `-v`.
+fn said(verbose: bool, e: LedgerError) -> String {
+    if let (true, LedgerError::Failed { logs, .. }) = (verbose, &e) {
+        eprintln!("{}", logs.join("\n"));
+    }
+    e.to_string()
 }
 
 /// The common fields of a sent transaction in a report.

@@ -55,6 +55,8 @@ enum Command {
     Ledger(ledger::LedgerCmd),
     /// A whole market on a fresh embedded ledger, with a summary table.
     Demo(demo::DemoArgs),
+    /// Print the signer's address (as `solana address` does).
+    Address,
     /// Write a new keypair file (as `solana-keygen new -o FILE` does).
     Keygen {
         /// Where to write it; an existing file is never overwritten.
@@ -63,10 +65,15 @@ enum Command {
     },
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+/// Runs a command; `Err(None)` when the failure was reported already.
+fn run(cli: Cli) -> Result<(), Option<String>> {
     if let Command::Keygen { outfile } = &cli.command {
         let pubkey = context::keygen(outfile)?;
         println!("{pubkey}");
+        return Ok(());
+    }
+    if let Command::Address = &cli.command {
+        println!("{}", context::signer_address(&cli.global)?);
         return Ok(());
     }
     let mut ctx = match cli.command {
@@ -85,11 +92,38 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Mint(c) => mint::run(&mut ctx, c),
         Command::Ledger(c) => ledger::run(&mut ctx, c),
         Command::Demo(a) => demo::run(&mut ctx, a),
-        Command::Keygen { .. } => unreachable!("keygen runs without a ledger"),
+        Command::Keygen { .. } | Command::Address => {
+            unreachable!("keygen and address run without a ledger")
+        }
     };
     // Whatever landed before a failure is on the ledger: save it either way.
     let saved = ctx.save();
-    let report = report?;
+    if let Some(signed) = ctx.signed_only.take() {
+        saved?;
+        ctx.print(&signed);
+        return Ok(());
+    }
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            // Under --output json a failure is one JSON object too, on
+            // stdout, with whatever the command did before it failed.
+            let mut failure = output::Report::new();
+            failure.insert("error".into(), e.clone().into());
+            failure.extend(ctx.partial.take().unwrap_or_default());
+            match ctx.global.output {
+                context::Format::Json => ctx.print(&failure),
+                context::Format::Display => {
+                    if failure.len() > 1 {
+                        failure.remove("error");
+                        ctx.print(&failure);
+                    }
+                    eprintln!("error: {e}");
+                }
+            }
+            return Err(None);
+        }
+    };
     saved?;
     ctx.print(&report);
     Ok(())
@@ -100,12 +134,13 @@ fn main() -> ExitCode {
     let json = cli.global.output == context::Format::Json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        // Under --output json a failure is one JSON object too, on stdout.
-        Err(e) if json => {
+        // Reported already.
+        Err(None) => ExitCode::FAILURE,
+        Err(Some(e)) if json => {
             println!("{}", serde_json::json!({ "error": e }));
             ExitCode::FAILURE
         }
-        Err(e) => {
+        Err(Some(e)) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }

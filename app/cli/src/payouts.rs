@@ -4,14 +4,14 @@
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::report;
-use crate::units::{format_amount, format_sol, hex};
+use crate::units::{claim_status, format_amount, format_sol, hex_or_none, time_or_none};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use ilm_client::events::Event;
 use ilm_client::ix::TaskKeys;
 use ilm_client::merkle::Tree;
 use ilm_client::{Claim, Task, Verifier};
-use ilm_ledger::crank::{self, PushOptions, PushStats};
+use ilm_ledger::crank::{self, CrankError, PushOptions, PushStats};
 use ilm_ledger::Sent;
 use indicatif::{ProgressBar, ProgressStyle};
 use solana_signer::Signer;
@@ -90,11 +90,11 @@ pub fn claim_report(ctx: &Ctx, task: &Pubkey, who: &Pubkey) -> Result<Report, St
         "claim" => address.to_string(),
         "task" => task.to_string(),
         "contributor" => who.to_string(),
-        "status" => format!("{:?}", c.status),
+        "status" => claim_status(c.status),
         "bond" => format_amount(c.bond, stake_decimals),
         "lease_expires_at" => c.lease_expires_at,
-        "result_hash" => hex(&c.result_hash),
-        "submitted_at" => c.submitted_at,
+        "result_hash" => hex_or_none(&c.result_hash),
+        "submitted_at" => time_or_none(c.submitted_at),
         "paid_units" => c.paid_units,
     })
 }
@@ -116,7 +116,7 @@ pub fn push(
             "opening {} recipients' token accounts: {} SOL of rent, paid by {}",
             plan.accounts_to_open(),
             format_sol(plan.rent_to_open()),
-            ctx.ledger_and_fee_payer().1.pubkey()
+            ctx.ledger_and_fee_payer()?.1.pubkey()
         );
     }
     let bar = if ctx.interactive() {
@@ -130,7 +130,7 @@ pub fn push(
             .progress_chars("=> "),
     );
     bar.set_message("paying");
-    let (ledger, payer) = ctx.ledger_and_fee_payer();
+    let (ledger, payer) = ctx.ledger_and_fee_payer()?;
     let stats = crank::push(
         ledger,
         payer,
@@ -144,5 +144,33 @@ pub fn push(
         },
     );
     bar.finish_and_clear();
-    stats.map_err(|e| e.to_string())
+    stats.map_err(|e| {
+        // What was paid before some payouts failed is reported too.
+        if let CrankError::Payouts { failed, stats, .. } = &e {
+            let decimals = ctx.mint(&keys.mint).map_or(0, |m| m.decimals);
+            let mut partial = push_report(stats, decimals);
+            let leaves: Vec<u32> = failed.iter().map(|(leaf, _)| *leaf).collect();
+            partial.insert("failed_leaves".into(), leaves.into());
+            ctx.partial = Some(partial);
+        }
+        e.to_string()
+    })
+}
+
+/// A push's figures in human units.
+pub fn push_report(stats: &PushStats, decimals: u8) -> Report {
+    let avg = stats.claim_cu.iter().sum::<u64>() / (stats.claim_cu.len() as u64).max(1);
+    report! {
+        "leaves_paid" => stats.paid,
+        "amount_paid" => format_amount(stats.amount, decimals),
+        "already_paid" => stats.already_paid,
+        "transactions" => stats.transactions,
+        "token_accounts_created" => stats.accounts_created,
+        "rent_paid_sol" => format_sol(stats.rent_paid),
+        "skipped_no_token_account" => stats.skipped_no_account,
+        "claim_merkle_cu_avg" => avg,
+        "claim_merkle_cu_max" => stats.claim_cu.iter().max().copied().unwrap_or(0),
+        "seconds" => format!("{:.1}", stats.seconds),
+        "payouts_per_second" => format!("{:.0}", stats.paid as f64 / stats.seconds.max(1e-9)),
+    }
 }

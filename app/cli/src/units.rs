@@ -1,54 +1,6 @@
-//! Human units on the command line: token amounts with the mint's decimals,
-//! durations like `7d` or `90m`, 32-byte hex values.
-
-/// Parses `10`, `0.25` or `1_000.5` into base units of a mint with `decimals`.
-/// Refuses negatives and more decimal places than the mint has, rather than
-/// rounding someone's money.
-pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, String> {
-    let t = text.trim().replace('_', "");
-    if t.starts_with('-') {
-        return Err(format!(
-            "amount {text:?} is negative: amounts are positive token amounts like 12.5"
-        ));
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !(frac.is_empty() || digits(frac)) {
-        return Err(format!(
-            "amount {text:?} is not a number: write it like 12 or 12.5"
-        ));
-    }
-    if frac.len() > usize::from(decimals) {
-        return Err(format!(
-            "amount {text:?} has {} decimal places but the mint has {decimals}: round it to at most {decimals}",
-            frac.len()
-        ));
-    }
-    let scale = 10u64.pow(u32::from(decimals));
-    let padded = format!("{frac:0<width$}", width = usize::from(decimals));
-    let overflow = || format!("amount {text:?} is too large for a u64 token amount");
-    let whole: u64 = whole.parse().map_err(|_| overflow())?;
-    let frac: u64 = if padded.is_empty() {
-        0
-    } else {
-        padded.parse().map_err(|_| overflow())?
-    };
-    whole
-        .checked_mul(scale)
-        .and_then(|w| w.checked_add(frac))
-        .ok_or_else(overflow)
-}
-
-/// Base units as a decimal string without trailing zeros (`12.5`, `3`).
-pub fn format_amount(base: u64, decimals: u8) -> String {
-    let scale = 10u64.pow(u32::from(decimals));
-    let (whole, frac) = (base / scale, base % scale);
-    if frac == 0 {
-        return whole.to_string();
-    }
-    let frac = format!("{frac:0width$}", width = usize::from(decimals));
-    format!("{whole}.{}", frac.trim_end_matches('0'))
-}
+//! Human units on the command line: token amounts with the mint's decimals
+//! (from `ilm_client::amount`), durations like `7d` or `90m`, 32-byte hex
+//! values, statuses, and `null` for what does not exist yet.
 
 /// Parses `90`, `90s`, `45m`, `12h`, `7d` or `2w` into seconds.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
@@ -96,11 +48,41 @@ pub fn format_remaining(secs: i64) -> String {
     }
 }
 
+pub use ilm_client::amount::{format_amount, format_sol, parse_amount};
 pub use ilm_client::files::hex;
 
-/// Lamports as SOL with six decimals (rent and costs in reports).
-pub fn format_sol(lamports: u64) -> String {
-    format!("{:.6}", lamports as f64 / 1e9)
+/// A 32-byte value as hex, `None` (JSON `null`) while it is all zeros: the
+/// program's "not yet" for hashes and roots.
+pub fn hex_or_none(bytes: &[u8; 32]) -> Option<String> {
+    (*bytes != [0; 32]).then(|| hex(bytes))
+}
+
+/// A unix time, `None` (JSON `null`) while it is 0: the program's "never".
+pub fn time_or_none(unix: i64) -> Option<i64> {
+    (unix != 0).then_some(unix)
+}
+
+/// A claim's status as reports spell every status: one lowercase word.
+pub fn claim_status(status: ilm_client::ClaimStatus) -> &'static str {
+    use ilm_client::ClaimStatus::*;
+    match status {
+        Leased => "leased",
+        Committed => "committed",
+        Submitted => "submitted",
+        Paid => "paid",
+        Rejected => "rejected",
+        Expired => "expired",
+        Abandoned => "abandoned",
+        Verified => "verified",
+    }
+}
+
+/// A task's status, spelled like [`claim_status`].
+pub fn task_status(status: ilm_client::TaskStatus) -> &'static str {
+    match status {
+        ilm_client::TaskStatus::Open => "open",
+        ilm_client::TaskStatus::Cancelled => "cancelled",
+    }
 }
 
 /// Exactly `N` bytes of hex (see [`ilm_client::files::parse_hex`]).
@@ -111,26 +93,6 @@ pub fn parse_hex<const N: usize>(text: &str) -> Result<[u8; N], String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_round_trip_and_refuse_bad_input() {
-        assert_eq!(parse_amount("12.5", 6), Ok(12_500_000));
-        assert_eq!(parse_amount("0.000001", 6), Ok(1));
-        assert_eq!(parse_amount("7", 0), Ok(7));
-        assert_eq!(parse_amount("1_000", 2), Ok(100_000));
-        assert!(parse_amount("-1", 6).unwrap_err().contains("negative"));
-        assert!(parse_amount("0.0000001", 6)
-            .unwrap_err()
-            .contains("7 decimal places"));
-        assert!(parse_amount("1.5", 0).is_err());
-        assert!(parse_amount("abc", 6).is_err());
-        assert!(parse_amount(".5", 6).is_err());
-        assert!(parse_amount("18446744073709551616", 0).is_err());
-        assert!(parse_amount("18446744073710", 6).is_err());
-        for (base, d) in [(0u64, 6u8), (1, 6), (12_500_000, 6), (u64::MAX, 9), (42, 0)] {
-            assert_eq!(parse_amount(&format_amount(base, d), d), Ok(base));
-        }
-    }
 
     #[test]
     fn durations() {
@@ -146,5 +108,13 @@ mod tests {
         assert_eq!(format_remaining(604_799), "6d 23h 59m");
         assert_eq!(format_remaining(3_600), "1h");
         assert_eq!(format_remaining(30), "0m");
+    }
+
+    #[test]
+    fn none_is_null() {
+        assert_eq!(hex_or_none(&[0; 32]), None);
+        assert_eq!(hex_or_none(&[1; 32]).unwrap(), "01".repeat(32));
+        assert_eq!(time_or_none(0), None);
+        assert_eq!(time_or_none(5), Some(5));
     }
 }

@@ -18,7 +18,10 @@ use support::{s, Shell};
 
 /// A server and a shell pointed at it, with funded keypair files for `people`.
 fn cluster(people: &[&str]) -> (Server, Shell) {
-    let server = Server::start();
+    cluster_on(Server::start(), people)
+}
+
+fn cluster_on(server: Server, people: &[&str]) -> (Server, Shell) {
     let sh = Shell::new(Some(&server.url));
     let mut rpc = server.rpc(RpcOptions::default());
     for who in people {
@@ -67,10 +70,23 @@ fn employer_and_contributor_over_json_rpc() {
     c.json("alice", &["work", "claim", &task]);
     c.json(
         "alice",
-        &["work", "submit", &task, "--result-hash", &"ab".repeat(32)],
+        &[
+            "work",
+            "submit",
+            &task,
+            "--result-hash",
+            &"ab".repeat(32),
+            "--uri",
+            "ipfs://bafy-labels",
+        ],
     );
     let paid = c.json("employer", &["review", "approve", &task, &alice]);
-    assert_eq!(paid["status"], "Paid");
+    let claims = c.json("employer", &["task", "claims", &task]);
+    assert_eq!(
+        claims["claims"][0]["result_uri"], "ipfs://bafy-labels",
+        "read back from the claim's history (getSignaturesForAddress)"
+    );
+    assert_eq!(paid["status"], "paid");
     assert_eq!(
         paid["paid"], "10",
         "the WorkPaid event read back from getTransaction"
@@ -222,4 +238,199 @@ fn a_fee_payer_pays_for_the_signer() {
         employer,
         "the rent came from the fee payer"
     );
+}
+
+/// Anyone can deploy a program at ilm's local id on a public cluster: before
+/// the first transaction, the deployed ELF is compared with the carried
+/// `.so`. Reads still work; sends are refused unless the operator says so.
+#[test]
+fn another_program_at_the_ilm_id_is_refused_before_anything_is_sent() {
+    let impostor = ilm_ledger::program_so().with_file_name("coverage.so");
+    let (server, c) = cluster_on(Server::start_with_program(&impostor), &["employer"]);
+    let sends = server.sends();
+    c.fails(
+        "employer",
+        &["mint", "create"],
+        "is not the build this ilm carries",
+    );
+    assert_eq!(server.sends(), sends, "nothing was sent");
+    assert!(c.json("employer", &["ledger", "info"])["sol"].is_string());
+    c.json("employer", &["--skip-program-check", "mint", "create"]);
+    assert_eq!(server.sends(), sends + 1);
+    assert!(
+        !c.path("programs.json").exists(),
+        "a mismatch is never remembered"
+    );
+
+    // The real build passes, and is remembered by its deployment slot.
+    let (_server, c) = cluster(&["employer"]);
+    c.json("employer", &["mint", "create"]);
+    let seen: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(c.path("programs.json")).unwrap()).unwrap();
+    let record = seen.as_object().unwrap().values().next().unwrap();
+    assert_eq!(record["program"], ilm_client::PROGRAM_ID.to_string());
+    assert!(record["slot"].is_u64());
+}
+
+/// Offline and multisig signing as the Solana CLI does it: the mint
+/// authority signs with `--sign-only` against a blockhash, naming the fee
+/// payer only by address; the fee payer adds its own signature with
+/// `--signer` and sends. Nothing is sent before every signature is there.
+#[test]
+fn a_transaction_is_signed_apart_and_sent_once() {
+    let (server, c) = cluster(&["employer", "payer"]);
+    let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    c.json("employer", &["mint", "airdrop", &mint, "10"]);
+    let (employer, payer) = (c.pubkey("employer"), c.pubkey("payer"));
+    let hash = s(&c.json("employer", &["ledger", "blockhash"])["blockhash"]);
+    let run = |k: &str, fee_payer: &str, extra: &[&str]| {
+        let mut args = vec![
+            "-u",
+            &server.url,
+            "--output",
+            "json",
+            "-k",
+            k,
+            "--fee-payer",
+            fee_payer,
+            "--blockhash",
+            &hash,
+            "--with-compute-unit-limit",
+            "60000",
+        ];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["mint", "airdrop", &mint, "5"]);
+        let out = c.bare().args(&args).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.success(), v)
+    };
+    let employer_file = c.keypair("employer");
+    let payer_file = c.keypair("payer");
+    let sends = server.sends();
+    let (ok, signed) = run(employer_file.to_str().unwrap(), &payer, &["--sign-only"]);
+    assert!(ok, "{signed}");
+    assert_eq!(signed["blockhash"], hash.as_str());
+    assert_eq!(signed["absent"], serde_json::json!([payer]));
+    let signature = s(&signed["signers"][0]);
+    assert!(signature.starts_with(&format!("{employer}=")));
+    assert_eq!(server.sends(), sends, "--sign-only sends nothing");
+
+    // Without the employer's signature, or with one over another message: refused, nothing sent.
+    let (ok, missing) = run(&employer, payer_file.to_str().unwrap(), &[]);
+    assert!(!ok && s(&missing["error"]).contains(&format!("lacks the signatures of {employer}")));
+    let (ok, other) = run(
+        &employer,
+        payer_file.to_str().unwrap(),
+        &["--signer", &signature, "--with-compute-unit-price", "7"],
+    );
+    assert!(
+        !ok && s(&other["error"]).contains("not over this transaction"),
+        "{other}"
+    );
+    assert_eq!(server.sends(), sends);
+
+    let (ok, sent) = run(
+        &employer,
+        payer_file.to_str().unwrap(),
+        &["--signer", &signature],
+    );
+    assert!(ok, "{sent}");
+    assert_eq!(sent["balance"], "15");
+    assert_eq!(server.sends(), sends + 1, "sent once");
+}
+
+/// A crank run whose transactions never land (a node that drops them):
+/// each is re-signed until its retries run out, and the failure reports what
+/// was paid and which leaves are left, as JSON too; a re-run pays those.
+#[test]
+fn a_failing_push_reports_what_it_paid_and_what_is_left() {
+    let (server, c) = cluster(&["employer"]);
+    let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    let stake_mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    c.json(
+        "employer",
+        &["market", "create", "--stake-mint", &stake_mint],
+    );
+    c.json("employer", &["mint", "airdrop", &mint, "100"]);
+    let recipients: String = (0..3)
+        .map(|_| format!("{},2\n", solana_keypair::Keypair::new().pubkey()))
+        .collect();
+    std::fs::write(
+        c.path("epoch.csv"),
+        format!("recipient,amount\n{recipients}"),
+    )
+    .unwrap();
+    let proofs = c.path("epoch.json");
+    let p = proofs.to_str().unwrap();
+    let csv = c.path("epoch.csv");
+    c.json(
+        "employer",
+        &[
+            "merkle",
+            "build",
+            csv.to_str().unwrap(),
+            "--mint",
+            &mint,
+            "-o",
+            p,
+        ],
+    );
+    let spec = c.path("spec.md");
+    let task = s(&c.json(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &mint,
+            "--verifier",
+            "merkle",
+            "--reward",
+            "6",
+            "--spec",
+            spec.to_str().unwrap(),
+        ],
+    )["task"]);
+    c.json("employer", &["merkle", "publish", &task, p]);
+
+    // Every send is acknowledged and dropped; blocks pass quickly.
+    server.chain(|chain| {
+        chain.drop_sends = 1_000;
+        chain.height_step = 200;
+    });
+    let out = c
+        .cmd(
+            "employer",
+            &[
+                "--output",
+                "json",
+                "merkle",
+                "push",
+                &task,
+                p,
+                "--create-accounts",
+            ],
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let failed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    support::contract("merkle push (failed)", "", &failed);
+    assert!(
+        s(&failed["error"]).contains("3 of 3 payouts failed"),
+        "{failed}"
+    );
+    assert_eq!(failed["leaves_paid"], 0);
+    assert_eq!(failed["failed_leaves"], serde_json::json!([0, 1, 2]));
+    assert!(failed["ledger"].is_string());
+
+    server.chain(|chain| {
+        chain.drop_sends = 0;
+        chain.height_step = 1;
+    });
+    let pushed = c.json(
+        "employer",
+        &["merkle", "push", &task, p, "--create-accounts"],
+    );
+    assert_eq!(pushed["leaves_paid"], 3);
 }

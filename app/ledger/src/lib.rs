@@ -3,12 +3,15 @@
 //! (any Solana JSON-RPC endpoint), and the Merkle payout [`crank`] written
 //! against it. Tools are written once against the trait; a service that only
 //! builds transactions needs `ilm-client` alone, without LiteSVM or HTTP.
+pub mod config;
 pub mod crank;
 mod embedded;
+pub mod offline;
+pub mod program;
 mod rpc;
 
 pub use embedded::{program_so, Embedded, EmbeddedError};
-pub use rpc::{cluster_url, Rpc, RpcOptions, MAINNET_GENESIS_HASH};
+pub use rpc::{cluster_url, Rpc, RpcOptions, UnitPrice, MAINNET_GENESIS_HASH};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -49,10 +52,7 @@ pub(crate) fn sign(
     keys.extend(signers.iter().filter(|s| s.pubkey() != payer.pubkey()));
     let mut tx = Transaction::new_with_payer(instructions, Some(&payer.pubkey()));
     tx.try_sign(&keys, blockhash)
-        .map_err(|e| LedgerError::Failed {
-            error: TransactionError::SignatureFailure,
-            logs: vec![format!("cannot sign the transaction: {e}")],
-        })?;
+        .map_err(|e| LedgerError::Signature(format!("cannot sign the transaction: {e}")))?;
     check_size(&tx)?;
     Ok(tx)
 }
@@ -96,6 +96,16 @@ pub enum LedgerError {
     Rpc { code: i64, message: String },
     /// The transaction is over [`PACKET_DATA_SIZE`] bytes; nothing was sent.
     TooLarge { bytes: usize },
+    /// The program at ilm's id is not the build this tool carries.
+    OtherProgram {
+        program: Pubkey,
+        ledger: String,
+        /// SHA-256 of the deployed ELF and of the carried one.
+        deployed: String,
+        carried: String,
+    },
+    /// The transaction cannot be signed as given; nothing was sent.
+    Signature(String),
     /// Only one backend can do this (for example warping the clock).
     Unsupported(String),
     /// The embedded ledger's file or program could not be read or written.
@@ -163,7 +173,7 @@ impl fmt::Display for LedgerError {
             ),
             LedgerError::BlockhashExpired { signature } => write!(
                 f,
-                "transaction {signature} was not confirmed before its blockhash expired: the cluster is congested, retry with a higher --with-compute-unit-price"
+                "transaction {signature} was not confirmed before its blockhash expired: the cluster is congested, retry with a higher --with-compute-unit-price (a transaction signed offline: sign it again with a fresh --blockhash)"
             ),
             LedgerError::Network(m) => write!(f, "cannot reach the RPC endpoint: {m}"),
             LedgerError::Rpc { code, message } => write!(f, "RPC error {code}: {message}"),
@@ -171,7 +181,11 @@ impl fmt::Display for LedgerError {
                 f,
                 "the transaction is {bytes} bytes, over the {PACKET_DATA_SIZE} a Solana cluster accepts: nothing was sent; send fewer instructions or signatures per transaction"
             ),
-            LedgerError::Unsupported(m) => write!(f, "{m}"),
+            LedgerError::OtherProgram { program, ledger, deployed, carried } => write!(
+                f,
+                "the program at {program} on {ledger} is not the build this ilm carries (deployed ELF sha256 {deployed}, carried {carried}): its instructions may mean something else there, so nothing was sent. Deploy this build there (see migrations/README.md, \"Your own program id\"), use the ilm built from the deployed source, or pass --skip-program-check once you have verified the deployment yourself"
+            ),
+            LedgerError::Unsupported(m) | LedgerError::Signature(m) => write!(f, "{m}"),
             LedgerError::Storage(m) => write!(f, "embedded ledger: {m}"),
         }
     }
@@ -195,6 +209,21 @@ pub trait Ledger {
     /// One account, `None` when it does not exist.
     fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError>;
 
+    /// An account with only `len` bytes of its data from `offset` (a
+    /// cluster sends only those), `None` when it does not exist.
+    fn account_slice(
+        &self,
+        key: &Pubkey,
+        offset: usize,
+        len: usize,
+    ) -> Result<Option<Account>, LedgerError> {
+        Ok(self.account(key)?.map(|mut a| {
+            let end = (offset + len).min(a.data.len());
+            a.data = a.data.get(offset..end).unwrap_or_default().to_vec();
+            a
+        }))
+    }
+
     /// Several accounts in one go (a cluster answers up to 100 per request),
     /// in the order asked, `None` for each that does not exist.
     fn accounts(&self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, LedgerError> {
@@ -207,6 +236,19 @@ pub trait Ledger {
         program: &Pubkey,
         filters: &[Memcmp],
     ) -> Result<Vec<(Pubkey, Account)>, LedgerError>;
+
+    /// The logs of the latest landed transactions that used `address`,
+    /// newest first, at most `limit`; `None` where the ledger keeps no
+    /// history (the embedded ledger saves accounts only). Events that are not
+    /// kept in accounts, such as a result's URI, are read from here.
+    fn history(
+        &self,
+        address: &Pubkey,
+        limit: usize,
+    ) -> Result<Option<Vec<Vec<String>>>, LedgerError> {
+        let _ = (address, limit);
+        Ok(None)
+    }
 
     /// The cluster clock's unix timestamp.
     fn unix_timestamp(&self) -> Result<i64, LedgerError>;
@@ -221,6 +263,25 @@ pub trait Ledger {
         payer: &Keypair,
         signers: &[&Keypair],
     ) -> Result<Sent, LedgerError>;
+
+    /// A recent blockhash to sign with elsewhere (`--sign-only --blockhash`).
+    fn blockhash(&self) -> Result<solana_hash::Hash, LedgerError> {
+        Err(LedgerError::Unsupported(format!(
+            "{} makes a new blockhash for every transaction: offline signing is for clusters",
+            self.describe()
+        )))
+    }
+
+    /// Sends a transaction signed already (offline or by several parties)
+    /// and waits for it; it is never re-signed, so an expired blockhash is
+    /// an error to sign again with a fresh one.
+    fn send_signed(&mut self, tx: &Transaction) -> Result<Sent, LedgerError> {
+        let _ = tx;
+        Err(LedgerError::Unsupported(format!(
+            "{} makes a new blockhash for every transaction: offline signing is for clusters",
+            self.describe()
+        )))
+    }
 
     /// Sends independent transactions, several in flight at once where the
     /// backend allows; one result per batch, in order.

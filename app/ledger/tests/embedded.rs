@@ -110,3 +110,43 @@ fn concurrent_commands_wait_and_lose_nothing() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The deployed-program check reads the upgradeable loader's layout and
+/// names both hashes when the bytes differ (the zero padding a deployment
+/// carries is covered by ilm-migrate's redeploy test).
+#[test]
+fn the_deployed_program_is_compared_with_the_carried_build() {
+    use ilm_ledger::{program, LedgerError};
+    let ledger = Embedded::in_memory(&program_so()).unwrap();
+    let so = std::fs::read(program_so()).unwrap();
+    let id = ilm_client::PROGRAM_ID;
+    let deployment = program::deployment(&ledger, &id).unwrap();
+    assert_ne!(deployment.data_account, id, "the program data account");
+    assert_eq!(deployment.header, 45);
+    assert!(deployment.slot.is_some());
+    program::check_program(&ledger, &id, &deployment, &so).unwrap();
+    let mut other = so.clone();
+    other[so.len() / 2] ^= 1;
+    match program::check_program(&ledger, &id, &deployment, &other) {
+        Err(LedgerError::OtherProgram {
+            deployed, carried, ..
+        }) => {
+            assert_eq!(deployed, program::elf_hash(&so));
+            assert_eq!(carried, program::elf_hash(&other));
+        }
+        other => panic!("expected OtherProgram, got {other:?}"),
+    }
+    let nothing = Keypair::new().pubkey();
+    assert!(matches!(
+        program::deployment(&ledger, &nothing),
+        Err(LedgerError::NotDeployed { .. })
+    ));
+    // An ordinary account (not executable) is not a program either.
+    assert!(matches!(
+        program::deployment(
+            &ledger,
+            &anchor_lang::pubkey!("SysvarC1ock11111111111111111111111111111111")
+        ),
+        Err(LedgerError::NotDeployed { .. })
+    ));
+}

@@ -15,7 +15,8 @@ use base64::Engine;
 use ilm_client::ix::{self, MarketKeys};
 use ilm_client::{error_code, IlmError, MarketParams, PROGRAM_ID};
 use ilm_ledger::{
-    program_so, Batch, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, PACKET_DATA_SIZE,
+    program_so, Batch, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, UnitPrice,
+    PACKET_DATA_SIZE,
 };
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_instruction_error::InstructionError;
@@ -124,7 +125,7 @@ fn cluster_monikers() {
 fn a_transfer_lands_and_reads_back() {
     let server = Server::start();
     let mut rpc = server.rpc(RpcOptions {
-        priority_fee: Some(1_000),
+        priority_fee: Some(UnitPrice::Fixed(1_000)),
         ..quick()
     });
     let payer = funded(&mut rpc, 2 * SOL);
@@ -157,6 +158,39 @@ fn a_transfer_lands_and_reads_back() {
         "simulateTransaction",
         "simulated before sending: {methods:?}"
     );
+}
+
+/// `--with-compute-unit-price auto`: the 75th percentile of the recent
+/// slots' fees, asked once for several transactions close together.
+#[test]
+fn an_auto_priority_fee_follows_the_cluster() {
+    let server = Server::start();
+    server.chain(|c| c.recent_fees = vec![0, 5_000_000, 100_000, 300_000, 200_000]);
+    let mut rpc = server.rpc(RpcOptions {
+        priority_fee: Some("auto".parse().unwrap()),
+        compute_unit_limit: Some(100_000),
+        ..quick()
+    });
+    let payer = funded(&mut rpc, 2 * SOL);
+    let to = Keypair::new().pubkey();
+    let mut fees = Vec::new();
+    for part in [4, 5] {
+        let sent = rpc
+            .send(&[transfer(&payer.pubkey(), &to, SOL / part)], &payer, &[])
+            .unwrap();
+        fees.push(sent.fee);
+    }
+    // 300,000 micro-lamports for each of the 100,000 units requested.
+    assert_eq!(fees, vec![5_000 + 30_000; 2]);
+    let asked = server.chain(|c| {
+        c.methods
+            .iter()
+            .filter(|m| *m == "getRecentPrioritizationFees")
+            .count()
+    });
+    assert_eq!(asked, 1, "asked once, then cached");
+    assert_eq!("7".parse(), Ok(UnitPrice::Fixed(7)));
+    assert!("cheap".parse::<UnitPrice>().is_err());
 }
 
 #[test]

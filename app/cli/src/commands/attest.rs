@@ -91,7 +91,7 @@ pub fn run(ctx: &mut Ctx, cmd: AttestCmd) -> Result<Report, String> {
                     None => now + parse_duration(&expires_in)?,
                 },
             };
-            let signed = SignedAttestation::sign(&a, &ctx.payer);
+            let signed = SignedAttestation::sign(&a, ctx.payer.keypair()?);
             let json = serde_json::to_string_pretty(&signed).map_err(|e| e.to_string())?;
             if let Some(path) = &out {
                 std::fs::write(path, &json).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -485,7 +485,7 @@ fn summary(
         "protocol fees" => tokens(fees),
         "escrow left for the employer" => tokens(escrow_left),
         "employer balance" => tokens(spent),
-        "rent locked (SOL)" => format!("{:.6}", rent_locked as f64 / LAMPORTS_PER_SOL as f64),
+        "rent locked (SOL)" => crate::units::format_sol(rent_locked),
         "ilm accounts" => ilm_accounts.len(),
         "token accounts created by the crank" => pushed.accounts_created,
         "transactions" => transactions,

@@ -1,4 +1,5 @@
-//! `ilm ledger info|warp|reset`: the embedded ledger's clock and file.
+//! `ilm ledger info|blockhash|warp|reset`: where commands run, the embedded
+//! ledger's clock and file.
 use crate::context::Ctx;
 use crate::output::Report;
 use crate::report;
@@ -10,6 +11,8 @@ use ilm_ledger::{program_so, Embedded};
 pub enum LedgerCmd {
     /// Where commands run, the clock, and your SOL.
     Info,
+    /// A recent blockhash for offline signing (`--sign-only --blockhash`).
+    Blockhash,
     /// Move the embedded ledger's clock ahead (e.g. 2d) so leases and review windows pass.
     Warp { duration: String },
     /// Forget the embedded ledger's state (accounts, clock, default market).
@@ -19,6 +22,10 @@ pub enum LedgerCmd {
 pub fn run(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<Report, String> {
     match cmd {
         LedgerCmd::Info => {}
+        LedgerCmd::Blockhash => {
+            let hash = ctx.ledger.blockhash().map_err(|e| e.to_string())?;
+            return Ok(report! { "blockhash" => hash.to_string() });
+        }
         LedgerCmd::Warp { duration } => {
             let secs = parse_duration(&duration)?;
             ctx.ledger.warp(secs).map_err(|e| e.to_string())?;
@@ -53,6 +60,6 @@ pub fn run(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<Report, String> {
         "clock" => now,
         "ahead_of_wall_clock" => format_duration(now - wall),
         "keypair" => ctx.me().to_string(),
-        "sol" => format!("{:.4}", lamports as f64 / 1e9),
+        "sol" => crate::units::format_sol(lamports),
     })
 }

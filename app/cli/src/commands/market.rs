@@ -16,6 +16,8 @@ pub enum MarketCmd {
     /// Show a market's rules.
     Show {
         /// The market [default: --market or the remembered one].
+        // Its own id: the global --market's would take this value too.
+        #[arg(id = "shown", value_name = "MARKET")]
         market: Option<Pubkey>,
     },
     /// Change some rules (authority only); unnamed rules stay as they are.
@@ -23,7 +25,10 @@ pub enum MarketCmd {
     /// Every ilm market on this ledger.
     List,
     /// Make a market the default for later commands on this ledger.
-    Use { market: Pubkey },
+    Use {
+        #[arg(id = "chosen", value_name = "MARKET")]
+        market: Pubkey,
+    },
 }
 
 #[derive(Args)]

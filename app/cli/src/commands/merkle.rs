@@ -4,7 +4,7 @@
 //! leaf (resumable: the on-chain bitmap says what is paid).
 use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
-use crate::payouts::push;
+use crate::payouts::{push, push_report};
 use crate::report;
 use crate::units::{format_amount, format_sol, hex, parse_amount};
 use anchor_lang::prelude::Pubkey;
@@ -16,7 +16,7 @@ use ilm_client::ilm::state::Bitmap;
 use ilm_client::ix::{self, TaskKeys};
 use ilm_client::merkle::{parse_csv_with, Tree};
 use ilm_client::{pda, Task, Verifier};
-use ilm_ledger::crank::{PushOptions, PushStats};
+use ilm_ledger::crank::PushOptions;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
@@ -240,23 +240,5 @@ pub fn run(ctx: &mut Ctx, cmd: MerkleCmd) -> Result<Report, String> {
             let stats = push(ctx, &keys, &tree, options)?;
             Ok(push_report(&stats, ctx.mint(&t.mint)?.decimals))
         }
-    }
-}
-
-/// A push's figures in human units.
-pub fn push_report(stats: &PushStats, decimals: u8) -> Report {
-    let avg = stats.claim_cu.iter().sum::<u64>() / (stats.claim_cu.len() as u64).max(1);
-    report! {
-        "leaves_paid" => stats.paid,
-        "amount_paid" => format_amount(stats.amount, decimals),
-        "already_paid" => stats.already_paid,
-        "transactions" => stats.transactions,
-        "token_accounts_created" => stats.accounts_created,
-        "rent_paid_sol" => format_sol(stats.rent_paid),
-        "skipped_no_token_account" => stats.skipped_no_account,
-        "claim_merkle_cu_avg" => avg,
-        "claim_merkle_cu_max" => stats.claim_cu.iter().max().copied().unwrap_or(0),
-        "seconds" => format!("{:.1}", stats.seconds),
-        "payouts_per_second" => format!("{:.0}", stats.paid as f64 / stats.seconds.max(1e-9)),
     }
 }

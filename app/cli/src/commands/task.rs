@@ -6,14 +6,14 @@ use crate::output::Report;
 use crate::payouts::verifier_name;
 use crate::report;
 use crate::units::{
-    format_amount, format_duration, format_remaining, hex, parse_amount, parse_duration, parse_hex,
+    claim_status, format_amount, format_duration, format_remaining, hex, hex_or_none, parse_amount,
+    parse_duration, parse_hex, task_status, time_or_none,
 };
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Subcommand, ValueEnum};
+use ilm_client::events::{self, Event};
 use ilm_client::ilm::instructions::CreateTaskArgs;
-use ilm_client::{
-    answer, ix, pda, token, Claim, Employer, Qualification, Task, TaskStatus, Verifier,
-};
+use ilm_client::{answer, ix, pda, token, Claim, Employer, Qualification, Task, Verifier};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -45,7 +45,7 @@ pub enum TaskCmd {
     CollectFees { task: Pubkey },
     /// Show a task and its escrow.
     Show { task: Pubkey },
-    /// Every claim on a task: contributor, status, bond, result hash.
+    /// Every claim on a task: contributor, status, bond, result hash and URI.
     Claims { task: Pubkey },
     /// An employer's public record in the market (tasks, approvals, rejections).
     Employer {
@@ -354,15 +354,11 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
     let market: ilm_client::Market = ctx.load(&t.market, "market")?;
     let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
     let now = ctx.ledger.unix_timestamp().map_err(|e| e.to_string())?;
-    let status = match t.status {
-        TaskStatus::Open => "open",
-        TaskStatus::Cancelled => "cancelled",
-    };
     let mut r = report! {
         "task" => address.to_string(),
         "employer" => t.employer.to_string(),
         "task_id" => t.task_id,
-        "status" => status,
+        "status" => task_status(t.status),
         "verifier" => verifier_name(&t.verifier),
         "mint" => t.mint.to_string(),
         "reward" => format_amount(t.reward, d),
@@ -403,8 +399,8 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         published_at,
     } = t.verifier
     {
-        r.insert("published_at".into(), published_at.into());
-        r.insert("merkle_root".into(), hex(&root).into());
+        r.insert("published_at".into(), time_or_none(published_at).into());
+        r.insert("merkle_root".into(), hex_or_none(&root).into());
         r.insert("leaves".into(), leaf_count.into());
         r.insert("merkle_total".into(), format_amount(total, d).into());
         r.insert("merkle_claimed".into(), format_amount(claimed, d).into());
@@ -420,18 +416,35 @@ fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
     let stake_decimals = ctx.mint(&market.stake_mint)?.decimals;
     let mut rows = Vec::new();
     for (address, c) in ctx.find::<Claim>(&[(8, *task)])? {
-        let submitted = c.result_hash != [0; 32];
         rows.push(serde_json::json!({
             "claim": address.to_string(),
             "contributor": c.contributor.to_string(),
-            "status": format!("{:?}", c.status),
+            "status": claim_status(c.status),
             "bond": format_amount(c.bond, stake_decimals),
-            "result_hash": submitted.then(|| hex(&c.result_hash)),
-            "submitted_at": (c.submitted_at != 0).then_some(c.submitted_at),
+            "result_hash": hex_or_none(&c.result_hash),
+            "result_uri": if c.result_hash == [0; 32] { None } else { result_uri(ctx, &address, &c.contributor)? },
+            "submitted_at": time_or_none(c.submitted_at),
             "paid_units": c.paid_units,
         }));
     }
     Ok(report! { "task" => task.to_string(), "count" => rows.len(), "claims" => rows })
+}
+
+/// The URI a contributor submitted with its result: kept only in the
+/// `WorkSubmitted` event, so read from the claim's transaction history;
+/// `None` on a ledger without history (the embedded one) or once the
+/// cluster has pruned it.
+fn result_uri(ctx: &Ctx, claim: &Pubkey, contributor: &Pubkey) -> Result<Option<String>, String> {
+    // A claim sees a handful of transactions: claim, submit, decision, close.
+    let history = ctx.ledger.history(claim, 20).map_err(|e| e.to_string())?;
+    Ok(history
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|logs| events::from_logs(logs))
+        .find_map(|e| match e {
+            Event::WorkSubmitted(w) if w.contributor == *contributor => Some(w.uri),
+            _ => None,
+        }))
 }
 
 fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
@@ -448,7 +461,7 @@ fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {
             "slots": t.max_completions,
             "completed": t.completions,
             "active": t.active,
-            "status": if t.status == TaskStatus::Open { "open" } else { "cancelled" },
+            "status": task_status(t.status),
             "employer": t.employer.to_string(),
         }));
     }

@@ -5,7 +5,7 @@ use crate::context::{tx_fields, Ctx};
 use crate::output::Report;
 use crate::payouts::{claim_report, finish, pay_to_me, require_verifier};
 use crate::report;
-use crate::units::{format_sol, parse_hex};
+use crate::units::{claim_status, format_sol, parse_hex};
 use anchor_lang::prelude::Pubkey;
 use clap::Subcommand;
 use ilm_client::{answer, ix, Claim, Task, Verifier};
@@ -87,8 +87,8 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             }
             if let Some(c) = ctx.try_load::<Claim>(&keys.claim(&me), "claim")? {
                 return Err(format!(
-                    "you already have a claim on task {task} (status {:?}): one claim per contributor per task",
-                    c.status
+                    "you already have a claim on task {task} (status {}): one claim per contributor per task",
+                    claim_status(c.status)
                 ));
             }
             let stake: Option<ilm_client::Stake> = ctx.try_load(&keys.stake(&me), "stake")?;
@@ -129,8 +129,8 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             if let Some(c) = ctx.try_load::<Claim>(&keys.claim(&me), "claim")? {
                 if c.status != ilm_client::ClaimStatus::Leased {
                     return Err(format!(
-                        "your claim on task {task} is {:?}: nothing to commit (reveal with `ilm work reveal`)",
-                        c.status
+                        "your claim on task {task} is {}: nothing to commit (reveal with `ilm work reveal`)",
+                        claim_status(c.status)
                     ));
                 }
             }

@@ -79,12 +79,18 @@ impl Shell {
             "ilm {args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
                 "ilm {args:?} printed no JSON ({e}): {}",
                 String::from_utf8_lossy(&out.stdout)
             )
-        })
+        });
+        assert!(
+            report["ledger"].is_string(),
+            "ilm {args:?}: no ledger in {report}"
+        );
+        contract(&format!("{args:?}"), "", &report);
+        report
     }
 
     /// Runs and asserts failure with `needle` in stderr.
@@ -113,4 +119,48 @@ pub fn s(v: &Value) -> String {
     v.as_str()
         .unwrap_or_else(|| panic!("not a string: {v}"))
         .to_string()
+}
+
+/// README "JSON output", checked on every report a test reads: statuses are
+/// one lowercase word, "none" is `null` (never 32 zero bytes or a 0 time),
+/// numbers are integers (amounts are exact decimal strings), and SOL amounts
+/// (`*_sol`) are decimal strings.
+pub fn contract(command: &str, key: &str, v: &Value) {
+    let at = |what: &str| format!("ilm {command}: `{key}` {what}: {v}");
+    match v {
+        Value::Object(map) => map.iter().for_each(|(k, v)| contract(command, k, v)),
+        Value::Array(items) => items.iter().for_each(|v| contract(command, key, v)),
+        Value::Number(n) => {
+            assert!(n.is_u64() || n.is_i64(), "{}", at("is a float"));
+            if key.ends_with("_at") || key == "deadline" {
+                assert_ne!(n.as_i64(), Some(0), "{}", at("is 0 for never (null)"));
+            }
+        }
+        Value::String(text) => {
+            assert_ne!(
+                *text,
+                "0".repeat(64),
+                "{}",
+                at("is zero bytes for none (null)")
+            );
+            if key == "status" {
+                assert!(
+                    !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                    "{}",
+                    at("is not one lowercase word")
+                );
+            }
+            if key == "sol" || key.ends_with("_sol") {
+                let (whole, frac) = text.split_once('.').unwrap_or((text, "0"));
+                assert!(
+                    [whole, frac]
+                        .iter()
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())),
+                    "{}",
+                    at("is not a decimal SOL amount")
+                );
+            }
+        }
+        Value::Bool(_) | Value::Null => {}
+    }
 }

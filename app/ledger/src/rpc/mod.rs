@@ -17,16 +17,17 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use send::{duplicate, Poll};
+use send::{duplicate, Poll, Spinner};
 use serde_json::{json, Value};
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use solana_transaction::Transaction;
 use std::str::FromStr;
 use std::thread;
 use std::time::{Duration, Instant};
 use transport::malformed;
-use wire::{to_account, KeyedAccount, UiAccount, WithContext};
+use wire::{to_account, KeyedAccount, SignatureInfo, UiAccount, WithContext};
 
 /// The most compute units one transaction may request.
 const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
@@ -74,14 +75,36 @@ pub fn cluster_url(moniker_or_url: &str) -> String {
 /// whatever its URL says.
 pub const MAINNET_GENESIS_HASH: &str = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d";
 
+/// A priority fee: micro-lamports per compute unit, or (`auto`) the 75th
+/// percentile of what landed in the cluster's recent slots
+/// (`getRecentPrioritizationFees`), asked again every 20 seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitPrice {
+    Fixed(u64),
+    Recent,
+}
+
+impl std::str::FromStr for UnitPrice {
+    type Err = String;
+    fn from_str(text: &str) -> Result<UnitPrice, String> {
+        match text {
+            "auto" => Ok(UnitPrice::Recent),
+            n => n.parse().map(UnitPrice::Fixed).map_err(|_| {
+                format!("{text:?} is not a price in micro-lamports per compute unit, or auto")
+            }),
+        }
+    }
+}
+
 /// How [`Rpc`] sends and confirms transactions.
 #[derive(Clone, Debug)]
 pub struct RpcOptions {
     /// Commitment reads, blockhashes and confirmations wait for:
     /// `processed`, `confirmed` or `finalized`.
     pub commitment: String,
-    /// Priority fee in micro-lamports per compute unit (`set_compute_unit_price`).
-    pub priority_fee: Option<u64>,
+    /// Priority fee per compute unit (`set_compute_unit_price`): fixed, or
+    /// following what the cluster's recent blocks paid.
+    pub priority_fee: Option<UnitPrice>,
     /// Compute units every transaction requests; `None` sizes each one from
     /// its simulation (units consumed + 10 % + 1,000).
     pub compute_unit_limit: Option<u32>,
@@ -90,6 +113,9 @@ pub struct RpcOptions {
     pub retries: u32,
     /// Most transactions `send_all` keeps unconfirmed at once.
     pub in_flight: usize,
+    /// Draw a spinner on stderr while a transaction confirms (only when
+    /// stderr is a terminal).
+    pub spinner: bool,
 }
 
 impl Default for RpcOptions {
@@ -100,6 +126,7 @@ impl Default for RpcOptions {
             compute_unit_limit: None,
             retries: 5,
             in_flight: 32,
+            spinner: false,
         }
     }
 }
@@ -109,6 +136,8 @@ pub struct Rpc {
     url: String,
     options: RpcOptions,
     agent: ureq::Agent,
+    /// The last `auto` priority fee and when it was asked for.
+    recent_price: std::sync::Mutex<Option<(Instant, u64)>>,
 }
 
 impl Rpc {
@@ -123,6 +152,7 @@ impl Rpc {
             url: url.to_string(),
             options,
             agent,
+            recent_price: std::sync::Mutex::new(None),
         }
     }
 
@@ -138,6 +168,25 @@ impl Ledger for Rpc {
 
     fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError> {
         let config = json!({"encoding": "base64", "commitment": self.options.commitment});
+        let found: WithContext<Option<UiAccount>> =
+            self.request("getAccountInfo", json!([key.to_string(), config]))?;
+        found
+            .value
+            .map(|a| to_account("getAccountInfo", a))
+            .transpose()
+    }
+
+    fn account_slice(
+        &self,
+        key: &Pubkey,
+        offset: usize,
+        len: usize,
+    ) -> Result<Option<Account>, LedgerError> {
+        let config = json!({
+            "encoding": "base64",
+            "commitment": self.options.commitment,
+            "dataSlice": {"offset": offset, "length": len},
+        });
         let found: WithContext<Option<UiAccount>> =
             self.request("getAccountInfo", json!([key.to_string(), config]))?;
         found
@@ -202,6 +251,25 @@ impl Ledger for Rpc {
         Ok(accounts)
     }
 
+    fn history(
+        &self,
+        address: &Pubkey,
+        limit: usize,
+    ) -> Result<Option<Vec<Vec<String>>>, LedgerError> {
+        let config = json!({"limit": limit, "commitment": self.history_commitment()});
+        let found: Vec<SignatureInfo> = self.request(
+            "getSignaturesForAddress",
+            json!([address.to_string(), config]),
+        )?;
+        Ok(Some(
+            found
+                .iter()
+                .filter(|s| s.err.is_none())
+                .filter_map(|s| self.confirmed_meta(&s.signature)?.log_messages)
+                .collect(),
+        ))
+    }
+
     fn unix_timestamp(&self) -> Result<i64, LedgerError> {
         let clock = self
             .account(&CLOCK_SYSVAR)?
@@ -235,7 +303,9 @@ impl Ledger for Rpc {
             sized = Some((signed.limit, signed.estimate.compute_units));
             let signature = self.submit(&signed.transaction)?;
             let key = [(signature.as_str(), signed.last_valid_block_height)];
+            let mut spinner = Spinner::new(self.options.spinner, &signature);
             loop {
+                spinner.tick();
                 match self.poll(&key)?.remove(0) {
                     Poll::Landed => return Ok(self.landed(signed.estimate)),
                     Poll::Failed(err) => {
@@ -248,6 +318,40 @@ impl Ledger for Rpc {
             }
             resends += 1;
             blockhash = self.latest_blockhash()?;
+        }
+    }
+
+    fn blockhash(&self) -> Result<solana_hash::Hash, LedgerError> {
+        Ok(self.latest_blockhash()?.0)
+    }
+
+    fn send_signed(&mut self, tx: &Transaction) -> Result<Sent, LedgerError> {
+        crate::check_size(tx)?;
+        let payer = tx.message.account_keys[0];
+        let simulated = self.simulate(tx)?;
+        let logs = simulated.logs.unwrap_or_default();
+        if let Some(err) = simulated.err {
+            return Err(self.failure(err, logs, &payer));
+        }
+        // The signers' blockhash is older than the newest one, so it expires
+        // no later: the newest one's last valid height bounds the wait.
+        let (_, bound) = self.latest_blockhash()?;
+        let signature = self.submit(tx)?;
+        let mut spinner = Spinner::new(self.options.spinner, &signature);
+        let estimate = Sent {
+            signature: signature.clone(),
+            compute_units: simulated.units_consumed.unwrap_or(0),
+            fee: u64::from(tx.message.header.num_required_signatures) * LAMPORTS_PER_SIGNATURE,
+            logs,
+        };
+        loop {
+            spinner.tick();
+            match self.poll(&[(signature.as_str(), bound)])?.remove(0) {
+                Poll::Landed => return Ok(self.landed(estimate)),
+                Poll::Failed(err) => return Err(self.landed_failure(&signature, err, &payer)),
+                Poll::Expired => return Err(LedgerError::BlockhashExpired { signature }),
+                Poll::Unseen | Poll::Landing => thread::sleep(POLL_INTERVAL),
+            }
         }
     }
 

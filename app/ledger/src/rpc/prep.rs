@@ -2,9 +2,10 @@
 //! that both refuses a failing transaction before it costs anything and sizes
 //! its compute-unit limit.
 use super::transport::malformed;
-use super::wire::{encode, LatestBlockhash, Simulated, WithContext};
+use super::wire::{encode, LatestBlockhash, RecentFee, Simulated, WithContext};
 use super::{
-    Rpc, LAMPORTS_PER_SIGNATURE, MAX_COMPUTE_UNIT_LIMIT, POLL_INTERVAL, PREFLIGHT_FAILURE,
+    Rpc, UnitPrice, BLOCKHASH_REFRESH, LAMPORTS_PER_SIGNATURE, MAX_COMPUTE_UNIT_LIMIT,
+    POLL_INTERVAL, PREFLIGHT_FAILURE,
 };
 use crate::{classify, LedgerError, Sent};
 use anchor_lang::prelude::Pubkey;
@@ -18,6 +19,7 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::str::FromStr;
 use std::thread;
+use std::time::Instant;
 
 /// A signed transaction, the compute limit it requests, its blockhash's last
 /// valid height, and the numbers to report should `getTransaction` fail after
@@ -58,21 +60,49 @@ impl Rpc {
         Ok((hash, latest.value.last_valid_block_height))
     }
 
+    /// The priority fee to pay now (see [`UnitPrice`]); 0 is none.
+    pub(super) fn unit_price(&self) -> Result<u64, LedgerError> {
+        match self.options.priority_fee {
+            None => Ok(0),
+            Some(UnitPrice::Fixed(price)) => Ok(price),
+            Some(UnitPrice::Recent) => {
+                let mut cached = self.recent_price.lock().expect("never poisoned");
+                if let Some((at, price)) = *cached {
+                    if at.elapsed() < BLOCKHASH_REFRESH {
+                        return Ok(price);
+                    }
+                }
+                let recent: Vec<RecentFee> =
+                    self.request("getRecentPrioritizationFees", json!([]))?;
+                let mut fees: Vec<u64> = recent.iter().map(|f| f.prioritization_fee).collect();
+                fees.sort_unstable();
+                let price = fees.get(fees.len() * 3 / 4).copied().unwrap_or(0);
+                *cached = Some((Instant::now(), price));
+                Ok(price)
+            }
+        }
+    }
+
     /// The compute-budget instructions, then `instructions`; a caller's own
     /// compute-budget instructions win, since duplicates fail the transaction.
-    pub(super) fn with_budget(&self, limit: u32, instructions: &[Instruction]) -> Vec<Instruction> {
+    pub(super) fn with_budget(
+        &self,
+        limit: u32,
+        instructions: &[Instruction],
+    ) -> Result<Vec<Instruction>, LedgerError> {
         let mut all = Vec::with_capacity(instructions.len() + 2);
         if !instructions
             .iter()
             .any(|i| i.program_id == solana_compute_budget_interface::ID)
         {
             all.push(ComputeBudgetInstruction::set_compute_unit_limit(limit));
-            if let Some(price) = self.options.priority_fee {
+            let price = self.unit_price()?;
+            if price > 0 {
                 all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
             }
         }
         all.extend_from_slice(instructions);
-        all
+        Ok(all)
     }
 
     pub(super) fn sign(
@@ -84,7 +114,7 @@ impl Rpc {
         blockhash: Hash,
     ) -> Result<Transaction, LedgerError> {
         crate::sign(
-            &self.with_budget(limit, instructions),
+            &self.with_budget(limit, instructions)?,
             payer,
             signers,
             blockhash,
@@ -94,9 +124,8 @@ impl Rpc {
     /// The fee a landed `tx` pays with `limit` compute units requested.
     pub(super) fn estimated_fee(&self, tx: &Transaction, limit: u32) -> u64 {
         let signatures = u64::from(tx.message.header.num_required_signatures);
-        let priority = self.options.priority_fee.map_or(0, |price| {
-            (u128::from(price) * u128::from(limit)).div_ceil(1_000_000)
-        });
+        let price = self.unit_price().unwrap_or(0);
+        let priority = (u128::from(price) * u128::from(limit)).div_ceil(1_000_000);
         signatures * LAMPORTS_PER_SIGNATURE + priority as u64
     }
 

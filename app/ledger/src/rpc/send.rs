@@ -28,6 +28,50 @@ pub(super) enum Poll {
     Expired,
 }
 
+/// A line on stderr saying a transaction is being confirmed, redrawn at
+/// every poll and erased when dropped; silent unless asked for and stderr is
+/// a terminal (never in pipes, logs or JSON output).
+pub(super) struct Spinner {
+    on: bool,
+    signature: String,
+    started: Instant,
+    frame: usize,
+}
+
+impl Spinner {
+    pub(super) fn new(wanted: bool, signature: &str) -> Spinner {
+        use std::io::IsTerminal;
+        Spinner {
+            on: wanted && std::io::stderr().is_terminal(),
+            signature: signature.to_string(),
+            started: Instant::now(),
+            frame: 0,
+        }
+    }
+
+    pub(super) fn tick(&mut self) {
+        if !self.on {
+            return;
+        }
+        const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+        eprint!(
+            "\r{} confirming {} ({}s)",
+            FRAMES[self.frame % FRAMES.len()],
+            self.signature,
+            self.started.elapsed().as_secs()
+        );
+        self.frame += 1;
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if self.on && self.frame > 0 {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
 /// A transaction sent and not yet settled.
 pub(super) struct Flight {
     /// Position in the caller's list.
@@ -146,15 +190,19 @@ impl Rpc {
         self.failure(err, logs, payer)
     }
 
-    pub(super) fn confirmed_meta(&self, signature: &str) -> Option<TransactionMeta> {
-        // `getTransaction` serves confirmed or finalized transactions only.
-        let commitment = match self.options.commitment.as_str() {
+    /// Our commitment where history is asked for: `getTransaction` and
+    /// `getSignaturesForAddress` serve confirmed or finalized transactions only.
+    pub(super) fn history_commitment(&self) -> &str {
+        match self.options.commitment.as_str() {
             "processed" => "confirmed",
             c => c,
-        };
+        }
+    }
+
+    pub(super) fn confirmed_meta(&self, signature: &str) -> Option<TransactionMeta> {
         let config = json!({
             "encoding": "json",
-            "commitment": commitment,
+            "commitment": self.history_commitment(),
             "maxSupportedTransactionVersion": 0,
         });
         self.request::<Option<ConfirmedTransaction>>("getTransaction", json!([signature, config]))

@@ -41,6 +41,12 @@ pub(super) struct LatestBlockhash {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+pub(super) struct RecentFee {
+    pub(super) prioritization_fee: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct Simulated {
     pub(super) err: Option<Value>,
     pub(super) logs: Option<Vec<String>>,
@@ -52,6 +58,13 @@ pub(super) struct Simulated {
 pub(super) struct SignatureStatus {
     pub(super) err: Option<Value>,
     pub(super) confirmation_status: Option<String>,
+}
+
+/// One entry of `getSignaturesForAddress`.
+#[derive(Deserialize)]
+pub(super) struct SignatureInfo {
+    pub(super) signature: String,
+    pub(super) err: Option<Value>,
 }
 
 #[derive(Deserialize)]

@@ -47,6 +47,8 @@ pub struct Chain {
     /// Height at which the current blockhash was handed out.
     pub blockhash_height: u64,
     landed: HashMap<String, Landed>,
+    /// Signatures of the landed transactions that used each account, oldest first.
+    by_address: HashMap<Pubkey, Vec<String>>,
     /// `sendTransaction` calls, dropped ones included.
     pub sends: u32,
     /// Method of every request, in order.
@@ -62,6 +64,8 @@ pub struct Chain {
     pub stale_simulations: u32,
     /// What `getGenesisHash` answers: a test cluster's by default.
     pub genesis_hash: String,
+    /// What `getRecentPrioritizationFees` answers, one per recent slot.
+    pub recent_fees: Vec<u64>,
 }
 
 fn error_reply(code: i64, message: &str) -> Value {
@@ -132,6 +136,7 @@ impl Chain {
     /// fails before executing (bad blockhash, unfunded payer) never lands.
     fn execute(&mut self, tx: Transaction) -> String {
         let signature = tx.signatures[0];
+        let keys = tx.message.account_keys.clone();
         match self.svm.send_transaction(tx) {
             Ok(meta) => {
                 self.landed.insert(
@@ -155,7 +160,13 @@ impl Chain {
                     },
                 );
             }
-            Err(_) => {}
+            Err(_) => return signature.to_string(),
+        }
+        for key in keys {
+            self.by_address
+                .entry(key)
+                .or_default()
+                .push(signature.to_string());
         }
         signature.to_string()
     }
@@ -164,10 +175,22 @@ impl Chain {
         let p = |i: usize| &params[i];
         Ok(match method {
             "getAccountInfo" => {
-                let account = self
+                let mut account = self
                     .svm
                     .get_account(&pubkey(p(0))?)
                     .filter(|a| a.lamports > 0);
+                if let (Some(a), Some(offset), Some(len)) = (
+                    account.as_mut(),
+                    p(1)["dataSlice"]["offset"].as_u64(),
+                    p(1)["dataSlice"]["length"].as_u64(),
+                ) {
+                    let end = (offset + len).min(a.data.len() as u64) as usize;
+                    a.data = a
+                        .data
+                        .get(offset as usize..end)
+                        .unwrap_or_default()
+                        .to_vec();
+                }
                 self.context(account.as_ref().map_or(Value::Null, ui_account))
             }
             "getMultipleAccounts" => {
@@ -200,6 +223,33 @@ impl Chain {
                 json!(self.svm.minimum_balance_for_rent_exemption(len))
             }
             "getGenesisHash" => json!(self.genesis_hash),
+            "getSignaturesForAddress" => {
+                let limit = p(1)["limit"].as_u64().unwrap_or(1_000) as usize;
+                let signatures = self
+                    .by_address
+                    .get(&pubkey(p(0))?)
+                    .cloned()
+                    .unwrap_or_default();
+                json!(signatures
+                    .iter()
+                    .rev()
+                    .take(limit)
+                    .map(|s| json!({
+                        "signature": s,
+                        "slot": self.height,
+                        "err": self.landed[s].err.as_ref().map(|e| json!(e)),
+                        "memo": null,
+                        "blockTime": null,
+                        "confirmationStatus": "finalized",
+                    }))
+                    .collect::<Vec<_>>())
+            }
+            "getRecentPrioritizationFees" => json!(self
+                .recent_fees
+                .iter()
+                .enumerate()
+                .map(|(slot, fee)| json!({"slot": slot, "prioritizationFee": fee}))
+                .collect::<Vec<_>>()),
             "getLatestBlockhash" => {
                 // A newer block, a newer blockhash; LiteSVM accepts only the latest.
                 if self.blockhash_height != self.height {
@@ -396,9 +446,14 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with_program(&program_so())
+    }
+
+    /// A server whose program at the ilm id is the `.so` at `path`.
+    pub fn start_with_program(path: &std::path::Path) -> Server {
         let mut svm = LiteSVM::new().with_transaction_history(10_000);
-        svm.add_program_from_file(PROGRAM_ID, program_so())
-            .expect("load ilm.so (run `make build` first)");
+        svm.add_program_from_file(PROGRAM_ID, path)
+            .expect("load the program (run `make build` first)");
         let mut clock: Clock = svm.get_sysvar();
         clock.unix_timestamp = T0;
         svm.set_sysvar(&clock);
@@ -408,6 +463,7 @@ impl Server {
             height_step: 1,
             blockhash_height: 1,
             landed: HashMap::new(),
+            by_address: HashMap::new(),
             sends: 0,
             methods: Vec::new(),
             drop_sends: 0,
@@ -415,6 +471,7 @@ impl Server {
             rpc_errors: VecDeque::new(),
             stale_simulations: 0,
             genesis_hash: "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG".to_string(),
+            recent_fees: Vec::new(),
         }));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
