@@ -23,8 +23,8 @@ old=$(sed -n 's/^declare_id!("\([1-9A-HJ-NP-Za-km-z]*\)");$/\1/p' programs/ilm/s
 if [[ $old == "$new" ]]; then
   echo "ilm is already built for $new"
 else
-  sed -i "s/$old/$new/g" programs/ilm/src/lib.rs Anchor.toml idl/ilm.json idl/baseline.json migrations/README.md
-  echo "program id $old -> $new (programs/ilm/src/lib.rs, Anchor.toml, idl/, migrations/README.md)"
+  sed -i "s/$old/$new/g" programs/ilm/src/lib.rs Anchor.toml idl/ilm.json idl/baseline.json
+  echo "program id $old -> $new (programs/ilm/src/lib.rs, Anchor.toml, idl/)"
 fi
 make build
 /usr/bin/cargo build --locked -q -p ilm-cli -p ilm-migrate

@@ -2,7 +2,7 @@
 //! loader, and creates markets from JSON config files.
 use clap::{Parser, Subcommand};
 use ilm_ledger::config::SolanaConfig;
-use ilm_ledger::{cluster_url, Ledger, Rpc, RpcOptions, UnitPrice};
+use ilm_ledger::{cluster_url, program, Ledger, Rpc, RpcOptions, UnitPrice};
 use ilm_migrate::{Deployed, MarketConfig};
 use serde_json::Value;
 use solana_keypair::{read_keypair_file, Keypair};
@@ -41,6 +41,10 @@ struct Cli {
         global = true
     )]
     priority_fee: Option<UnitPrice>,
+    /// Create markets even when the program at the ilm id is not the `--so`
+    /// build (only once you have verified the deployment yourself).
+    #[arg(long, global = true)]
+    skip_program_check: bool,
     /// Output format: `json` prints one object (`{"error": ...}` on failure).
     #[arg(long, global = true, value_parser = ["display", "json"], default_value = "display")]
     output: String,
@@ -64,6 +68,9 @@ enum Command {
     Market {
         /// The config file.
         config: PathBuf,
+        /// The build the program at the ilm id must be (checked before anything is sent).
+        #[arg(long, default_value = "target/deploy/ilm.so")]
+        so: PathBuf,
     },
 }
 
@@ -132,7 +139,19 @@ fn run(cli: &Cli) -> Result<Report, String> {
             report.insert("program".into(), program.pubkey().to_string().into());
             report.insert("outcome".into(), outcome.into());
         }
-        Command::Market { config } => {
+        Command::Market { config, so } => {
+            if !cli.skip_program_check {
+                let bytes = std::fs::read(so).map_err(|e| {
+                    format!(
+                        "cannot read {} to compare with the deployed program: {e}",
+                        so.display()
+                    )
+                })?;
+                let id = ilm_client::PROGRAM_ID;
+                let deployment = program::deployment(&ledger, &id).map_err(|e| e.to_string())?;
+                program::check_program(&ledger, &id, &deployment, &bytes)
+                    .map_err(|e| e.to_string())?;
+            }
             let text = std::fs::read_to_string(config)
                 .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
             let market =

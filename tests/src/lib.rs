@@ -24,6 +24,8 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 use std::path::PathBuf;
 
+pub mod bench;
+
 pub use ilm_client;
 pub use ilm_client::ilm::instructions::CreateTaskArgs;
 

@@ -114,6 +114,8 @@ pub struct Ctx {
     fee_payer: Option<Party>,
     /// What `--sign-only` signed, reported instead of the command's report.
     pub signed_only: Option<Report>,
+    /// Whether this command made its one offline-signed transaction.
+    offline_signed: bool,
     /// What a failing command did before it failed (a crank that paid some
     /// leaves), reported beside the error.
     pub partial: Option<Report>,
@@ -286,6 +288,7 @@ impl Ctx {
             payer: Party::Keypair(payer),
             fee_payer: None,
             signed_only: None,
+            offline_signed: false,
             partial: None,
             url: "embedded".to_string(),
             global,
@@ -364,6 +367,7 @@ impl Ctx {
             payer,
             fee_payer,
             signed_only: None,
+            offline_signed: false,
             partial: None,
             // The embedded ledger runs the .so this ilm carries.
             program_checked: embedded,
@@ -376,6 +380,9 @@ impl Ctx {
     /// The ledger to send on, once the program there is known to be this
     /// build, and who pays its fees (`--fee-payer`, else the signer).
     pub fn ledger_and_fee_payer(&mut self) -> Result<(&mut dyn Ledger, &Keypair), String> {
+        if self.global.blockhash.is_some() {
+            return Err("this command sends many transactions with fresh blockhashes: --blockhash, --sign-only and --signer cover one-transaction commands".into());
+        }
         self.check_program()?;
         let payer = self.fee_payer.as_ref().unwrap_or(&self.payer).keypair()?;
         Ok((self.ledger.as_mut(), payer))
@@ -404,8 +411,12 @@ impl Ctx {
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default();
+        // The genesis hash tells a reset local validator (whose programs may
+        // come back at the same slot) from the ledger that was checked.
+        let genesis = self.ledger.genesis_hash().map_err(|e| e.to_string())?;
         let record = serde_json::json!({
             "program": program.to_string(),
+            "genesis": genesis,
             "slot": deployment.slot,
             "sha256": program::elf_hash(&so),
         });
@@ -680,9 +691,12 @@ impl Ctx {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<(Sent, Vec<Event>), String> {
-        if self.signed_only.is_some() {
-            return Err("offline signing covers one transaction per command".into());
+        if self.offline_signed {
+            return Err(
+                "offline signing covers one transaction per command: this one sends more".into(),
+            );
         }
+        self.offline_signed = true;
         let blockhash = self.global.blockhash.expect("checked by the caller");
         let price = match self.global.priority_fee {
             None => None,

@@ -73,7 +73,13 @@ fn run(cli: Cli) -> Result<(), Option<String>> {
         return Ok(());
     }
     if let Command::Address = &cli.command {
-        println!("{}", context::signer_address(&cli.global)?);
+        let address = context::signer_address(&cli.global)?;
+        match cli.global.output {
+            context::Format::Json => {
+                println!("{}", serde_json::json!({ "address": address.to_string() }))
+            }
+            context::Format::Display => println!("{address}"),
+        }
         return Ok(());
     }
     let mut ctx = match cli.command {

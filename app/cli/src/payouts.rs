@@ -111,6 +111,7 @@ pub fn push(
     options: PushOptions,
 ) -> Result<PushStats, String> {
     let plan = crank::plan(ctx.ledger.as_ref(), keys, tree).map_err(|e| e.to_string())?;
+    let decimals = ctx.mint(&keys.mint)?.decimals;
     if options.open_accounts && plan.accounts_to_open() > 0 && ctx.interactive() {
         eprintln!(
             "opening {} recipients' token accounts: {} SOL of rent, paid by {}",
@@ -147,7 +148,6 @@ pub fn push(
     stats.map_err(|e| {
         // What was paid before some payouts failed is reported too.
         if let CrankError::Payouts { failed, stats, .. } = &e {
-            let decimals = ctx.mint(&keys.mint).map_or(0, |m| m.decimals);
             let mut partial = push_report(stats, decimals);
             let leaves: Vec<u32> = failed.iter().map(|(leaf, _)| *leaf).collect();
             partial.insert("failed_leaves".into(), leaves.into());

@@ -1,6 +1,8 @@
 //! The real `ilm` binary against the embedded ledger: state persists across
 //! invocations, JSON output is parsed and checked, and bad input fails with a
 //! clear message and a non-zero exit without changing state.
+// Shared by the CLI tests; each uses part of it.
+#[allow(dead_code)]
 mod support;
 
 use std::path::Path;

@@ -8,6 +8,8 @@
 #[allow(dead_code)]
 mod rpc_server;
 
+// Shared by the CLI tests; each uses part of it.
+#[allow(dead_code)]
 mod support;
 
 use ilm_ledger::{Ledger, RpcOptions};
@@ -309,6 +311,7 @@ fn a_transaction_is_signed_apart_and_sent_once() {
     let sends = server.sends();
     let (ok, signed) = run(employer_file.to_str().unwrap(), &payer, &["--sign-only"]);
     assert!(ok, "{signed}");
+    support::contract("--sign-only", "", &signed);
     assert_eq!(signed["blockhash"], hash.as_str());
     assert_eq!(signed["absent"], serde_json::json!([payer]));
     let signature = s(&signed["signers"][0]);
@@ -352,46 +355,30 @@ fn a_failing_push_reports_what_it_paid_and_what_is_left() {
         &["market", "create", "--stake-mint", &stake_mint],
     );
     c.json("employer", &["mint", "airdrop", &mint, "100"]);
-    let recipients: String = (0..3)
-        .map(|_| format!("{},2\n", solana_keypair::Keypair::new().pubkey()))
+    let recipients: Vec<String> = (0..3)
+        .map(|_| solana_keypair::Keypair::new().pubkey().to_string())
         .collect();
-    std::fs::write(
-        c.path("epoch.csv"),
-        format!("recipient,amount\n{recipients}"),
-    )
-    .unwrap();
-    let proofs = c.path("epoch.json");
+    let (task, proofs) = c.merkle_epoch(&mint, &recipients, 2);
     let p = proofs.to_str().unwrap();
-    let csv = c.path("epoch.csv");
-    c.json(
+
+    // The crank sends many transactions: offline signing refuses it, and
+    // nothing is sent.
+    let hash = s(&c.json("employer", &["ledger", "blockhash"])["blockhash"]);
+    let sends = server.sends();
+    c.fails(
         "employer",
         &[
+            "--sign-only",
+            "--blockhash",
+            &hash,
             "merkle",
-            "build",
-            csv.to_str().unwrap(),
-            "--mint",
-            &mint,
-            "-o",
+            "push",
+            &task,
             p,
         ],
+        "cover one-transaction commands",
     );
-    let spec = c.path("spec.md");
-    let task = s(&c.json(
-        "employer",
-        &[
-            "task",
-            "create",
-            "--mint",
-            &mint,
-            "--verifier",
-            "merkle",
-            "--reward",
-            "6",
-            "--spec",
-            spec.to_str().unwrap(),
-        ],
-    )["task"]);
-    c.json("employer", &["merkle", "publish", &task, p]);
+    assert_eq!(server.sends(), sends);
 
     // Every send is acknowledged and dropped; blocks pass quickly.
     server.chain(|chain| {

@@ -237,16 +237,24 @@ pub trait Ledger {
         filters: &[Memcmp],
     ) -> Result<Vec<(Pubkey, Account)>, LedgerError>;
 
-    /// The logs of the latest landed transactions that used `address`,
-    /// newest first, at most `limit`; `None` where the ledger keeps no
-    /// history (the embedded ledger saves accounts only). Events that are not
-    /// kept in accounts, such as a result's URI, are read from here.
-    fn history(
-        &self,
-        address: &Pubkey,
-        limit: usize,
-    ) -> Result<Option<Vec<Vec<String>>>, LedgerError> {
+    /// The signatures of the latest landed transactions that used
+    /// `address`, newest first, at most `limit`; `None` where the ledger
+    /// keeps no history (the embedded ledger saves accounts only). Events
+    /// not kept in accounts, such as a result's URI, are read from there
+    /// with [`Ledger::transaction_logs`].
+    fn history(&self, address: &Pubkey, limit: usize) -> Result<Option<Vec<String>>, LedgerError> {
         let _ = (address, limit);
+        Ok(None)
+    }
+
+    /// The logs of a landed transaction, `None` when the ledger no longer has it.
+    fn transaction_logs(&self, signature: &str) -> Result<Option<Vec<String>>, LedgerError> {
+        let _ = signature;
+        Ok(None)
+    }
+
+    /// The cluster's genesis hash, `None` for a ledger without one.
+    fn genesis_hash(&self) -> Result<Option<String>, LedgerError> {
         Ok(None)
     }
 

@@ -29,7 +29,8 @@ pub struct Deployment {
     /// Bytes before the ELF in that account.
     pub header: usize,
     /// The slot it was last deployed at (upgradeable loader), which changes
-    /// with every upgrade; `None` for loaders that do not record it.
+    /// with every upgrade; `None` for the other loaders, whose programs are
+    /// compared in full every time.
     pub slot: Option<u64>,
 }
 

@@ -437,14 +437,23 @@ fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
 fn result_uri(ctx: &Ctx, claim: &Pubkey, contributor: &Pubkey) -> Result<Option<String>, String> {
     // A claim sees a handful of transactions: claim, submit, decision, close.
     let history = ctx.ledger.history(claim, 20).map_err(|e| e.to_string())?;
-    Ok(history
-        .unwrap_or_default()
-        .iter()
-        .flat_map(|logs| events::from_logs(logs))
-        .find_map(|e| match e {
-            Event::WorkSubmitted(w) if w.contributor == *contributor => Some(w.uri),
-            _ => None,
-        }))
+    // Newest first, and the submission is near the top: stop at it.
+    for signature in history.unwrap_or_default() {
+        let logs = ctx
+            .ledger
+            .transaction_logs(&signature)
+            .map_err(|e| e.to_string())?;
+        let submitted = events::from_logs(&logs.unwrap_or_default())
+            .into_iter()
+            .find_map(|e| match e {
+                Event::WorkSubmitted(w) if w.contributor == *contributor => Some(w.uri),
+                _ => None,
+            });
+        if submitted.is_some() {
+            return Ok(submitted);
+        }
+    }
+    Ok(None)
 }
 
 fn list(ctx: &Ctx, employer: Option<Pubkey>) -> Result<Report, String> {

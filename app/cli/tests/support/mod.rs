@@ -108,6 +108,50 @@ impl Shell {
         );
     }
 
+    /// As the employer: a Merkle task of `mint` paying `amount` tokens to
+    /// each of `recipients` (built, created with that reward, published);
+    /// its address and the proofs file.
+    pub fn merkle_epoch(
+        &self,
+        mint: &str,
+        recipients: &[String],
+        amount: u64,
+    ) -> (String, PathBuf) {
+        let rows: String = recipients
+            .iter()
+            .map(|r| format!("{r},{amount}\n"))
+            .collect();
+        let csv = self.path("epoch.csv");
+        std::fs::write(&csv, format!("recipient,amount\n{rows}")).unwrap();
+        let proofs = self.path("epoch.json");
+        let p = proofs.to_str().unwrap();
+        let csv = csv.to_str().unwrap();
+        self.json(
+            "employer",
+            &["merkle", "build", csv, "--mint", mint, "-o", p],
+        );
+        let reward = (amount * recipients.len() as u64).to_string();
+        let spec = self.path("spec.md");
+        let spec = spec.to_str().unwrap();
+        let task = s(&self.json(
+            "employer",
+            &[
+                "task",
+                "create",
+                "--mint",
+                mint,
+                "--verifier",
+                "merkle",
+                "--reward",
+                &reward,
+                "--spec",
+                spec,
+            ],
+        )["task"]);
+        self.json("employer", &["merkle", "publish", &task, p]);
+        (task, proofs)
+    }
+
     /// `who`'s address (`ledger info`; on the embedded ledger this funds it).
     pub fn pubkey(&self, who: &str) -> String {
         s(&self.json(who, &["ledger", "info"])["keypair"])

@@ -156,6 +156,24 @@ impl Rpc {
         }
     }
 
+    /// `getAccountInfo`, the whole data or `slice` of it.
+    fn account_info(
+        &self,
+        key: &Pubkey,
+        slice: Option<Value>,
+    ) -> Result<Option<Account>, LedgerError> {
+        let mut config = json!({"encoding": "base64", "commitment": self.options.commitment});
+        if let Some(slice) = slice {
+            config["dataSlice"] = slice;
+        }
+        let found: WithContext<Option<UiAccount>> =
+            self.request("getAccountInfo", json!([key.to_string(), config]))?;
+        found
+            .value
+            .map(|a| to_account("getAccountInfo", a))
+            .transpose()
+    }
+
     pub(super) fn commitment(&self) -> Value {
         json!({"commitment": self.options.commitment})
     }
@@ -167,13 +185,7 @@ impl Ledger for Rpc {
     }
 
     fn account(&self, key: &Pubkey) -> Result<Option<Account>, LedgerError> {
-        let config = json!({"encoding": "base64", "commitment": self.options.commitment});
-        let found: WithContext<Option<UiAccount>> =
-            self.request("getAccountInfo", json!([key.to_string(), config]))?;
-        found
-            .value
-            .map(|a| to_account("getAccountInfo", a))
-            .transpose()
+        self.account_info(key, None)
     }
 
     fn account_slice(
@@ -182,17 +194,7 @@ impl Ledger for Rpc {
         offset: usize,
         len: usize,
     ) -> Result<Option<Account>, LedgerError> {
-        let config = json!({
-            "encoding": "base64",
-            "commitment": self.options.commitment,
-            "dataSlice": {"offset": offset, "length": len},
-        });
-        let found: WithContext<Option<UiAccount>> =
-            self.request("getAccountInfo", json!([key.to_string(), config]))?;
-        found
-            .value
-            .map(|a| to_account("getAccountInfo", a))
-            .transpose()
+        self.account_info(key, Some(json!({"offset": offset, "length": len})))
     }
 
     fn accounts(&self, keys: &[Pubkey]) -> Result<Vec<Option<Account>>, LedgerError> {
@@ -251,11 +253,7 @@ impl Ledger for Rpc {
         Ok(accounts)
     }
 
-    fn history(
-        &self,
-        address: &Pubkey,
-        limit: usize,
-    ) -> Result<Option<Vec<Vec<String>>>, LedgerError> {
+    fn history(&self, address: &Pubkey, limit: usize) -> Result<Option<Vec<String>>, LedgerError> {
         let config = json!({"limit": limit, "commitment": self.history_commitment()});
         let found: Vec<SignatureInfo> = self.request(
             "getSignaturesForAddress",
@@ -263,11 +261,22 @@ impl Ledger for Rpc {
         )?;
         Ok(Some(
             found
-                .iter()
+                .into_iter()
                 .filter(|s| s.err.is_none())
-                .filter_map(|s| self.confirmed_meta(&s.signature)?.log_messages)
+                .map(|s| s.signature)
                 .collect(),
         ))
+    }
+
+    fn transaction_logs(&self, signature: &str) -> Result<Option<Vec<String>>, LedgerError> {
+        Ok(self
+            .transaction(signature)?
+            .and_then(|t| t.meta)
+            .and_then(|m| m.log_messages))
+    }
+
+    fn genesis_hash(&self) -> Result<Option<String>, LedgerError> {
+        self.request("getGenesisHash", json!([])).map(Some)
     }
 
     fn unix_timestamp(&self) -> Result<i64, LedgerError> {
@@ -330,6 +339,11 @@ impl Ledger for Rpc {
         let payer = tx.message.account_keys[0];
         let simulated = self.simulate(tx)?;
         let logs = simulated.logs.unwrap_or_default();
+        if simulated.err == Some(json!("BlockhashNotFound")) {
+            return Err(LedgerError::BlockhashExpired {
+                signature: tx.signatures[0].to_string(),
+            });
+        }
         if let Some(err) = simulated.err {
             return Err(self.failure(err, logs, &payer));
         }

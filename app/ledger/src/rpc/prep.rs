@@ -60,8 +60,11 @@ impl Rpc {
         Ok((hash, latest.value.last_valid_block_height))
     }
 
-    /// The priority fee to pay now (see [`UnitPrice`]); 0 is none.
-    pub(super) fn unit_price(&self) -> Result<u64, LedgerError> {
+    /// The priority fee to pay now for `instructions` (see [`UnitPrice`]);
+    /// 0 is none. `auto` asks about the accounts they write (without them a
+    /// node answers each block's minimum, nearly always 0), once per 20 s:
+    /// the transactions of one run write much the same accounts.
+    pub(super) fn unit_price(&self, instructions: &[Instruction]) -> Result<u64, LedgerError> {
         match self.options.priority_fee {
             None => Ok(0),
             Some(UnitPrice::Fixed(price)) => Ok(price),
@@ -72,8 +75,20 @@ impl Rpc {
                         return Ok(price);
                     }
                 }
+                let mut writable: Vec<String> = Vec::new();
+                for key in instructions
+                    .iter()
+                    .flat_map(|i| &i.accounts)
+                    .filter(|a| a.is_writable)
+                    .map(|a| a.pubkey.to_string())
+                {
+                    // The node takes at most 128 accounts.
+                    if !writable.contains(&key) && writable.len() < 128 {
+                        writable.push(key);
+                    }
+                }
                 let recent: Vec<RecentFee> =
-                    self.request("getRecentPrioritizationFees", json!([]))?;
+                    self.request("getRecentPrioritizationFees", json!([writable]))?;
                 let mut fees: Vec<u64> = recent.iter().map(|f| f.prioritization_fee).collect();
                 fees.sort_unstable();
                 let price = fees.get(fees.len() * 3 / 4).copied().unwrap_or(0);
@@ -96,7 +111,7 @@ impl Rpc {
             .any(|i| i.program_id == solana_compute_budget_interface::ID)
         {
             all.push(ComputeBudgetInstruction::set_compute_unit_limit(limit));
-            let price = self.unit_price()?;
+            let price = self.unit_price(instructions)?;
             if price > 0 {
                 all.push(ComputeBudgetInstruction::set_compute_unit_price(price));
             }
@@ -124,7 +139,18 @@ impl Rpc {
     /// The fee a landed `tx` pays with `limit` compute units requested.
     pub(super) fn estimated_fee(&self, tx: &Transaction, limit: u32) -> u64 {
         let signatures = u64::from(tx.message.header.num_required_signatures);
-        let price = self.unit_price().unwrap_or(0);
+        // The price the transaction itself sets (`SetComputeUnitPrice`, tag 3).
+        let price = tx
+            .message
+            .instructions
+            .iter()
+            .filter(|i| {
+                tx.message.account_keys.get(usize::from(i.program_id_index))
+                    == Some(&solana_compute_budget_interface::ID)
+                    && i.data.first() == Some(&3)
+            })
+            .find_map(|i| Some(u64::from_le_bytes(i.data.get(1..9)?.try_into().ok()?)))
+            .unwrap_or(0);
         let priority = (u128::from(price) * u128::from(limit)).div_ceil(1_000_000);
         signatures * LAMPORTS_PER_SIGNATURE + priority as u64
     }

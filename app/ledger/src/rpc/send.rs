@@ -199,13 +199,23 @@ impl Rpc {
         }
     }
 
-    pub(super) fn confirmed_meta(&self, signature: &str) -> Option<TransactionMeta> {
+    /// A landed transaction (`getTransaction`), `None` when the node no longer has it.
+    pub(super) fn transaction(
+        &self,
+        signature: &str,
+    ) -> Result<Option<ConfirmedTransaction>, LedgerError> {
         let config = json!({
             "encoding": "json",
             "commitment": self.history_commitment(),
             "maxSupportedTransactionVersion": 0,
         });
-        self.request::<Option<ConfirmedTransaction>>("getTransaction", json!([signature, config]))
+        self.request("getTransaction", json!([signature, config]))
+    }
+
+    /// A just-landed transaction's meta; `None` (report estimates instead)
+    /// when the node cannot return it.
+    pub(super) fn confirmed_meta(&self, signature: &str) -> Option<TransactionMeta> {
+        self.transaction(signature)
             .ok()
             .flatten()
             .and_then(|t| t.meta)

@@ -244,6 +244,10 @@ impl Chain {
                     }))
                     .collect::<Vec<_>>())
             }
+            // Without accounts a node answers each block's minimum: ask with them.
+            "getRecentPrioritizationFees" if p(0).as_array().is_none_or(Vec::is_empty) => {
+                return Err("expected the transaction's writable accounts".to_string())
+            }
             "getRecentPrioritizationFees" => json!(self
                 .recent_fees
                 .iter()

@@ -1,0 +1,240 @@
+//! Compute units of every ilm instruction on the real `.so`, one transaction
+//! each: what `make bench` prints into BENCH.md and what the ceilings test
+//! (`tests/tests/ceilings.rs`, against `ceilings.txt` beside this file) holds
+//! the payout paths to. The names are the one source for both.
+use crate::*;
+use anchor_lang::prelude::Pubkey;
+use ilm_client::answer::commitment;
+use ilm_client::ix;
+use ilm_client::merkle::Tree;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+use std::collections::BTreeMap;
+
+const STAKE: u64 = 150_000_000;
+
+/// Runs every instruction once (twice where the first call also opens an
+/// account) and returns `instruction -> CU`.
+pub fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
+    let mut cu = BTreeMap::new();
+    let mut env = Env::without_market(flavor);
+    let authority = env.authority.insecure_clone();
+    let params = default_params(env.fee_owner.pubkey());
+    cu.insert(
+        "create_market",
+        env.ok(
+            ix::create_market(&env.market, params.clone()),
+            &[&authority],
+        )
+        .cu,
+    );
+    cu.insert(
+        "update_market",
+        env.ok(ix::update_market(&env.market, params, false), &[&authority])
+            .cu,
+    );
+
+    let employer = env.user();
+    let t = env.create_task(&employer, default_task(0));
+    let wallet = env.wallet(&employer.pubkey());
+    let from = env.wallet(&employer.pubkey());
+    let t1 = env.task_keys(&employer.pubkey(), 1);
+    cu.insert(
+        "create_task (employer record exists)",
+        env.ok(ix::create_task(&t1, &from, default_task(1)), &[&employer])
+            .cu,
+    );
+    let other = env.user();
+    let t2 = env.task_keys(&other.pubkey(), 0);
+    let from2 = env.wallet(&other.pubkey());
+    cu.insert(
+        "create_task (first task: opens employer record)",
+        env.ok(ix::create_task(&t2, &from2, default_task(0)), &[&other])
+            .cu,
+    );
+    cu.insert(
+        "fund_task",
+        env.ok(ix::fund_task(&t, &wallet, 2), &[&employer]).cu,
+    );
+
+    let [a, b, c, d, e] = [0; 5].map(|_| env.user());
+    cu.insert("stake (opens stake record)", env.stake(&a, STAKE).cu);
+    cu.insert("stake (top-up)", env.stake(&a, 1).cu);
+    for u in [&b, &c, &d, &e] {
+        env.stake(u, STAKE);
+    }
+    cu.insert("claim_task", env.claim(&t, &a).cu);
+    cu.insert("submit_work", env.submit(&t, &a).cu);
+    cu.insert(
+        "approve_work (pays)",
+        env.approve(&t, &employer, &a.pubkey()).cu,
+    );
+    env.claim(&t, &b);
+    env.submit(&t, &b);
+    cu.insert(
+        "reject_work",
+        env.ok(ix::reject_work(&t, &b.pubkey(), [1; 32]), &[&employer])
+            .cu,
+    );
+    env.claim(&t, &c);
+    cu.insert(
+        "abandon_claim",
+        env.ok(ix::abandon_claim(&t, &c.pubkey()), &[&c]).cu,
+    );
+    env.claim(&t, &d);
+    env.claim(&t, &e);
+    env.submit(&t, &e);
+    env.warp(86_400);
+    let slash_to = env.stake_wallet(&employer.pubkey());
+    cu.insert(
+        "expire_claim (slashes)",
+        env.ok(
+            ix::expire_claim(&t, &env.market, &d.pubkey(), &slash_to),
+            &[],
+        )
+        .cu,
+    );
+    let to = env.wallet(&e.pubkey());
+    cu.insert(
+        "settle_work (pays)",
+        env.ok(
+            ix::settle_work(&t, &e.pubkey(), &to, &env.payer.pubkey()),
+            &[],
+        )
+        .cu,
+    );
+    let fee_token = env.wallet(&env.fee_owner.pubkey());
+    cu.insert(
+        "collect_fees",
+        env.ok(ix::collect_fees(&t, &fee_token), &[]).cu,
+    );
+    cu.insert(
+        "cancel_task (refunds)",
+        env.ok(ix::cancel_task(&t1, &wallet), &[&employer]).cu,
+    );
+    cu.insert(
+        "request_unstake",
+        env.ok(ix::request_unstake(&env.market, &c.pubkey(), STAKE), &[&c])
+            .cu,
+    );
+    env.warp(86_400);
+    let w = env.stake_wallet(&c.pubkey());
+    cu.insert(
+        "withdraw_stake",
+        env.ok(ix::withdraw_stake(&env.market, &c.pubkey(), &w), &[&c])
+            .cu,
+    );
+    let empty = env.user();
+    env.stake(&empty, 0);
+    cu.insert(
+        "close_stake",
+        env.ok(
+            ix::close_stake(&env.market.market, &empty.pubkey()),
+            &[&empty],
+        )
+        .cu,
+    );
+    env.warp_to(default_task(0).deadline + default_task(0).review_secs);
+    cu.insert(
+        "close_task (fees + refund + 2 closes)",
+        env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer])
+            .cu,
+    );
+    cu.insert(
+        "close_claim",
+        env.ok(ix::close_claim(&t.task, &a.pubkey()), &[]).cu,
+    );
+    measure_verifiers(&mut cu, flavor);
+    (cu, env)
+}
+
+/// The deterministic verifiers' payout paths.
+fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
+    // Preimage
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let keys = env.task_keys(&employer.pubkey(), 0);
+    let mut args = default_task(0);
+    let employer_salt = [0x5a; 32];
+    args.verifier = preimage_verifier(&keys.task, &employer_salt, b"cat");
+    let t = env.create_task(&employer, args);
+    let u = env.staked_user(STAKE);
+    env.claim(&t, &u);
+    let c = commitment(&t.task, &u.pubkey(), b"cat", &[1; 32]);
+    cu.insert(
+        "commit_answer",
+        env.ok(ix::commit_answer(&t, &u.pubkey(), c), &[&u]).cu,
+    );
+    env.warp_to(default_task(0).deadline);
+    cu.insert(
+        "open_reveals",
+        env.ok(ix::open_reveals(&t, employer_salt), &[&employer]).cu,
+    );
+    let to = env.wallet(&u.pubkey());
+    let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
+    cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
+
+    // Attested, 1 and 2 signers (attesters 1 and 2 of the fixture)
+    let attesters = [attester(1), attester(2)];
+    for (name, signers) in [
+        ("submit_attested 1-of-1 (pays)", 1usize),
+        ("submit_attested 2-of-2 (pays)", 2),
+    ] {
+        let mut env = Env::with_params(flavor, |p| {
+            p.attesters = attesters[..signers].iter().map(|k| k.pubkey()).collect();
+            p.attester_threshold = signers as u8;
+        });
+        let employer = env.user();
+        let t = env.create_task(&employer, attested_task_args(0, 1_000, 100));
+        let u = env.staked_user(STAKE);
+        env.claim(&t, &u);
+        let a = env.attestation(&t, &u.pubkey(), 10);
+        let signers: Vec<&Keypair> = attesters[..signers].iter().collect();
+        let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &signers);
+        let sent = env.send(&ixs, &[]).expect("attested");
+        cu.insert(name, sent.cu);
+    }
+
+    // Merkle, depth 16 (40,000 leaves)
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let owners: Vec<Pubkey> = (0..40_000u32)
+        .map(|i| Pubkey::new_from_array([(i % 251) as u8; 32]))
+        .collect();
+    let tree = Tree::new(owners.iter().map(|o| (*o, 40)).collect()).expect("tree");
+    let t = env.create_task(&employer, merkle_task_args(0, tree.total()));
+    cu.insert(
+        "publish_root",
+        env.ok(
+            ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()),
+            &[&employer],
+        )
+        .cu,
+    );
+    let payer = env.payer.pubkey();
+    cu.insert(
+        "init_bitmap (40,000 leaves)",
+        env.ok(ix::init_bitmap(&t, &payer, 0), &[]).cu,
+    );
+    let mint = env.mint;
+    let mut worst = 0;
+    for i in [0u32, 20_000, 39_999] {
+        let account = Pubkey::new_from_array([250; 32].map(|b: u8| b ^ (i % 256) as u8));
+        env.raw_token_account(account, &owners[i as usize], &mint);
+        let claim = ix::claim_merkle(&t, i, &owners[i as usize], &account, 40, tree.proof(i));
+        worst = worst.max(env.ok(claim, &[]).cu);
+    }
+    cu.insert("claim_merkle depth 16 (pays; worst of 3)", worst);
+    env.warp_to(default_task(0).deadline);
+    let wallet = env.wallet(&employer.pubkey());
+    cu.insert(
+        "clawback (refunds)",
+        env.ok(ix::clawback(&t, &wallet), &[&employer]).cu,
+    );
+    let fee_token = env.wallet(&env.fee_owner.pubkey());
+    env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
+    cu.insert(
+        "close_bitmap",
+        env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]).cu,
+    );
+}
