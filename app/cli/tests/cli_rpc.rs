@@ -265,13 +265,28 @@ fn another_program_at_the_ilm_id_is_refused_before_anything_is_sent() {
     );
 
     // The real build passes, and is remembered by its deployment slot.
-    let (_server, c) = cluster(&["employer"]);
+    let (server, c) = cluster(&["employer"]);
     c.json("employer", &["mint", "create"]);
     let seen: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(c.path("programs.json")).unwrap()).unwrap();
     let record = seen.as_object().unwrap().values().next().unwrap();
     assert_eq!(record["program"], ilm_client::PROGRAM_ID.to_string());
     assert!(record["slot"].is_u64());
+    assert!(record["genesis"].is_string());
+    // The program is replaced later (a new deployment slot): the remembered
+    // match no longer counts and the new bytes are refused.
+    server.chain(|chain| {
+        chain.svm.warp_to_slot(1_000);
+        chain
+            .svm
+            .add_program_from_file(ilm_client::PROGRAM_ID, &impostor)
+            .unwrap();
+    });
+    c.fails(
+        "employer",
+        &["mint", "create"],
+        "is not the build this ilm carries",
+    );
 }
 
 /// Offline and multisig signing as the Solana CLI does it: the mint
