@@ -631,3 +631,49 @@ fn many_accounts_are_read_a_hundred_at_a_time() {
     let used: Vec<String> = server.chain(|c| c.methods[calls..].to_vec());
     assert_eq!(used, vec!["getMultipleAccounts", "getMultipleAccounts"]);
 }
+
+/// A transaction a leader dropped is sent again, the same bytes, while its
+/// blockhash is still valid: it lands without being re-signed.
+#[test]
+fn an_unconfirmed_transaction_is_sent_again_not_re_signed() {
+    let server = Server::start();
+    let mut rpc = server.rpc(quick());
+    let payer = funded(&mut rpc, 2 * SOL);
+    let to = Keypair::new().pubkey();
+    server.chain(|c| c.drop_sends = 1);
+    let before = server.chain(|c| c.methods.len());
+    let sent = rpc
+        .send(&[transfer(&payer.pubkey(), &to, SOL / 2)], &payer, &[])
+        .unwrap();
+    assert_eq!(rpc.account(&to).unwrap().unwrap().lamports, SOL / 2);
+    let methods = server.chain(|c| c.methods[before..].to_vec());
+    let count = |m: &str| methods.iter().filter(|x| *x == m).count();
+    assert_eq!(count("sendTransaction"), 2, "sent again: {methods:?}");
+    assert_eq!(
+        count("getLatestBlockhash"),
+        1,
+        "never re-signed: {methods:?}"
+    );
+    assert_eq!(bs58::decode(&sent.signature).into_vec().unwrap().len(), 64);
+
+    // The same through send_all, several in flight.
+    server.chain(|c| c.drop_sends = 2);
+    let batches: Vec<Batch> = [3, 4, 5]
+        .iter()
+        .map(|part| Batch {
+            instructions: vec![transfer(&payer.pubkey(), &to, SOL / part)],
+            signers: vec![],
+        })
+        .collect();
+    let before = server.chain(|c| c.methods.len());
+    let results = rpc.send_all(&batches, &payer);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let methods = server.chain(|c| c.methods[before..].to_vec());
+    let count = |m: &str| methods.iter().filter(|x| *x == m).count();
+    assert_eq!(count("sendTransaction"), 5, "two sent again: {methods:?}");
+    assert_eq!(
+        count("getLatestBlockhash"),
+        1,
+        "never re-signed: {methods:?}"
+    );
+}

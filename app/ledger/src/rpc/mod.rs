@@ -1,8 +1,9 @@
 //! The [`Rpc`] ledger: any Solana JSON-RPC endpoint over blocking HTTP (ureq,
 //! no async runtime). Every transaction is simulated before it is sent, so a
 //! failing one costs nothing and still reports the program's own error; a sent
-//! transaction is confirmed by polling its signature status, and re-signed
-//! with a fresh blockhash only once its old blockhash can no longer land.
+//! transaction is confirmed by polling its signature status, sent again (the
+//! same bytes) every 2 s while the node has not seen it, and re-signed with a
+//! fresh blockhash only once its old blockhash can no longer land.
 //!
 //! `transport` makes the HTTP exchanges and retries them, `wire` holds the
 //! JSON shapes of the replies, `prep` signs and simulates, `send` submits
@@ -38,6 +39,10 @@ const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 const MULTIPLE_ACCOUNTS: usize = 100;
 /// `getSignatureStatuses` accepts at most this many signatures per call.
 const STATUS_BATCH: usize = 256;
+/// An unconfirmed transaction is sent again (the same signed bytes) this
+/// often: leaders drop packets under load, and a transaction that never
+/// reaches one only lands if it is sent again before its blockhash expires.
+const REBROADCAST: Duration = Duration::from_secs(2);
 /// About one slot: polling faster only loads the node.
 const POLL_INTERVAL: Duration = Duration::from_millis(400);
 /// First wait before retrying a failed HTTP exchange; doubles every retry.
@@ -311,11 +316,17 @@ impl Ledger for Rpc {
             let signed = self.prepare(instructions, payer, signers, blockhash, sized)?;
             sized = Some((signed.limit, signed.estimate.compute_units));
             let signature = self.submit(&signed.transaction)?;
+            let mut sent_at = Instant::now();
             let key = [(signature.as_str(), signed.last_valid_block_height)];
             let mut spinner = Spinner::new(self.options.spinner, &signature);
             loop {
                 spinner.tick();
                 match self.poll(&key)?.remove(0) {
+                    Poll::Unseen if sent_at.elapsed() >= REBROADCAST => {
+                        self.rebroadcast(&signed.transaction)?;
+                        sent_at = Instant::now();
+                        thread::sleep(POLL_INTERVAL);
+                    }
                     Poll::Landed => return Ok(self.landed(signed.estimate)),
                     Poll::Failed(err) => {
                         return Err(self.landed_failure(&signature, err, &payer.pubkey()))
@@ -351,6 +362,7 @@ impl Ledger for Rpc {
         // no later: the newest one's last valid height bounds the wait.
         let (_, bound) = self.latest_blockhash()?;
         let signature = self.submit(tx)?;
+        let mut sent_at = Instant::now();
         let mut spinner = Spinner::new(self.options.spinner, &signature);
         let estimate = Sent {
             signature: signature.clone(),
@@ -361,6 +373,11 @@ impl Ledger for Rpc {
         loop {
             spinner.tick();
             match self.poll(&[(signature.as_str(), bound)])?.remove(0) {
+                Poll::Unseen if sent_at.elapsed() >= REBROADCAST => {
+                    self.rebroadcast(tx)?;
+                    sent_at = Instant::now();
+                    thread::sleep(POLL_INTERVAL);
+                }
                 Poll::Landed => return Ok(self.landed(estimate)),
                 Poll::Failed(err) => return Err(self.landed_failure(&signature, err, &payer)),
                 Poll::Expired => return Err(LedgerError::BlockhashExpired { signature }),

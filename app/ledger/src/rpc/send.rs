@@ -4,7 +4,7 @@ use super::transport::malformed;
 use super::wire::{
     commitment_rank, encode, ConfirmedTransaction, SignatureStatus, TransactionMeta, WithContext,
 };
-use super::{Rpc, BLOCKHASH_REFRESH, POLL_INTERVAL, STATUS_BATCH};
+use super::{Rpc, BLOCKHASH_REFRESH, POLL_INTERVAL, REBROADCAST, STATUS_BATCH};
 use crate::{Batch, LedgerError, Sent};
 use anchor_lang::prelude::Pubkey;
 use serde_json::{json, Value};
@@ -80,6 +80,9 @@ pub(super) struct Flight {
     pub(super) last_valid_block_height: u64,
     /// Numbers to report should `getTransaction` fail.
     pub(super) estimate: Sent,
+    /// The signed bytes, sent again while unconfirmed.
+    pub(super) transaction: Transaction,
+    pub(super) sent_at: Instant,
 }
 
 /// The program, data length and account count of each instruction of a batch.
@@ -105,6 +108,15 @@ impl Rpc {
             "preflightCommitment": self.options.commitment,
         });
         self.request("sendTransaction", json!([encode(tx), config]))
+    }
+
+    /// Sends an unconfirmed transaction's same bytes again: only a network
+    /// failure matters (the node may answer that it has the transaction).
+    pub(super) fn rebroadcast(&self, tx: &Transaction) -> Result<(), LedgerError> {
+        match self.submit(tx) {
+            Err(e @ LedgerError::Network(_)) => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Statuses of `signatures`, at most [`STATUS_BATCH`] per call.
@@ -304,6 +316,8 @@ impl Rpc {
                         signature: signed.estimate.signature.clone(),
                         last_valid_block_height: signed.last_valid_block_height,
                         estimate: signed.estimate,
+                        transaction: signed.transaction,
+                        sent_at: Instant::now(),
                     }),
                     Err(e @ LedgerError::Network(_)) => return Err(e),
                     Err(e) => results[index] = Some(Err(e)),
@@ -322,7 +336,12 @@ impl Rpc {
             let mut expired = false;
             for (flight, poll) in flights.drain(..).zip(polls) {
                 match poll {
-                    Poll::Unseen | Poll::Landing => waiting.push(flight),
+                    Poll::Unseen => waiting.push(flight),
+                    // Seen by the node: nothing to send again.
+                    Poll::Landing => waiting.push(Flight {
+                        sent_at: Instant::now(),
+                        ..flight
+                    }),
                     Poll::Expired if resends[flight.index] < self.options.retries => {
                         resends[flight.index] += 1;
                         queue.push_front(flight.index);
@@ -351,6 +370,18 @@ impl Rpc {
             });
             for (index, outcome) in outcomes {
                 results[index] = Some(outcome);
+            }
+            let now = Instant::now();
+            let stale: Vec<&Transaction> = waiting
+                .iter_mut()
+                .filter(|f| now.duration_since(f.sent_at) >= REBROADCAST)
+                .map(|f| {
+                    f.sent_at = now;
+                    &f.transaction
+                })
+                .collect();
+            for sent in self.parallel(stale, |rpc, tx| rpc.rebroadcast(tx)) {
+                sent?;
             }
             flights = waiting;
             if !progressed && !flights.is_empty() {
