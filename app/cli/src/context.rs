@@ -21,6 +21,11 @@ use solana_keypair::Keypair;
 use solana_signer::Signer;
 use std::path::{Path, PathBuf};
 
+/// The default market of each ledger, in ILM_HOME.
+pub const MARKETS_FILE: &str = "markets.json";
+/// Each cluster's program found to be this build, in ILM_HOME.
+const PROGRAMS_FILE: &str = "programs.json";
+
 /// SOL a keypair the embedded ledger creates starts with.
 const EMBEDDED_FUNDING: u64 = 1_000 * 1_000_000_000;
 
@@ -406,11 +411,6 @@ impl Ctx {
         let program = ilm_client::PROGRAM_ID;
         let deployment =
             program::deployment(self.ledger.as_ref(), &program).map_err(|e| e.to_string())?;
-        let file = self.home.join("programs.json");
-        let mut seen: serde_json::Map<String, serde_json::Value> = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
         // The genesis hash tells a reset local validator (whose programs may
         // come back at the same slot) from the ledger that was checked.
         let genesis = self.ledger.genesis_hash().map_err(|e| e.to_string())?;
@@ -420,17 +420,11 @@ impl Ctx {
             "slot": deployment.slot,
             "sha256": program::elf_hash(&so),
         });
-        let key = self.ledger_key();
-        if deployment.slot.is_none() || seen.get(&key) != Some(&record) {
+        if deployment.slot.is_none() || self.remembered(PROGRAMS_FILE) != Some(record.clone()) {
             program::check_program(self.ledger.as_ref(), &program, &deployment, &so)
                 .map_err(|e| e.to_string())?;
             if deployment.slot.is_some() {
-                seen.insert(key, record);
-                std::fs::create_dir_all(&self.home)
-                    .and_then(|_| {
-                        std::fs::write(&file, serde_json::Value::Object(seen).to_string())
-                    })
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                self.remember(PROGRAMS_FILE, record)?;
             }
         }
         self.program_checked = true;
@@ -464,8 +458,27 @@ impl Ctx {
         self.global.output == Format::Display
     }
 
-    fn settings_file(&self) -> PathBuf {
-        self.home.join("markets.json")
+    /// What `file` in ILM_HOME (a JSON object keyed by ledger) remembers
+    /// for this ledger.
+    fn remembered(&self, file: &str) -> Option<serde_json::Value> {
+        std::fs::read_to_string(self.home.join(file))
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())?
+            .get(self.ledger_key())
+            .cloned()
+    }
+
+    /// Makes `file` in ILM_HOME remember `value` for this ledger.
+    fn remember(&self, file: &str, value: serde_json::Value) -> Result<(), String> {
+        let path = self.home.join(file);
+        let mut all: serde_json::Map<String, serde_json::Value> = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        all.insert(self.ledger_key(), value);
+        std::fs::create_dir_all(&self.home).map_err(|e| format!("{}: {e}", self.home.display()))?;
+        std::fs::write(&path, serde_json::Value::Object(all).to_string())
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
     fn ledger_key(&self) -> String {
@@ -478,15 +491,7 @@ impl Ctx {
 
     /// Makes `market` the default for later commands on this ledger.
     pub fn remember_market(&self, market: &Pubkey) -> Result<(), String> {
-        let file = self.settings_file();
-        let mut all: serde_json::Map<String, serde_json::Value> = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
-        all.insert(self.ledger_key(), market.to_string().into());
-        std::fs::create_dir_all(&self.home).map_err(|e| format!("{}: {e}", self.home.display()))?;
-        std::fs::write(&file, serde_json::Value::Object(all).to_string())
-            .map_err(|e| format!("{}: {e}", file.display()))
+        self.remember(MARKETS_FILE, market.to_string().into())
     }
 
     /// `--market`, else the remembered one.
@@ -494,10 +499,8 @@ impl Ctx {
         if let Some(m) = self.global.market {
             return Ok(m);
         }
-        std::fs::read_to_string(self.settings_file())
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v.get(self.ledger_key())?.as_str()?.parse().ok())
+        self.remembered(MARKETS_FILE)
+            .and_then(|v| v.as_str()?.parse().ok())
             .ok_or_else(|| {
                 "no market: pass --market <ADDRESS>, or create one with `ilm market create`"
                     .to_string()

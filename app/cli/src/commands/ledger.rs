@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx, cmd: LedgerCmd) -> Result<Report, String> {
             if ctx.url != "embedded" {
                 return Err("only the embedded ledger can be reset".into());
             }
-            for file in ["ledger.bin", "markets.json"] {
+            for file in ["ledger.bin", crate::context::MARKETS_FILE] {
                 let path = ctx.home.join(file);
                 if path.exists() {
                     std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
