@@ -18,6 +18,48 @@ use anchor_lang::Discriminator;
 
 anchor_lang::solana_program::entrypoint!(process);
 
+/// The bump allocator of `solana-program-entrypoint` (same heap, same
+/// behaviour), called instead of inlined: the default one is `#[inline]`, and
+/// its 18 instruction slots were copied into about 800 allocation sites
+/// (roughly 90 KB of the binary). `sbf-dispatch` turns on `custom-heap` so
+/// that `entrypoint!` leaves the allocator to this module.
+#[cfg(target_os = "solana")]
+mod heap {
+    use anchor_lang::solana_program::entrypoint::{HEAP_LENGTH, HEAP_START_ADDRESS};
+    use std::alloc::{GlobalAlloc, Layout};
+
+    struct Bump;
+
+    // SAFETY: the region [HEAP_START_ADDRESS, +HEAP_LENGTH) is the program's
+    // heap for the whole instruction; its first word holds the next free
+    // position (0 before the first allocation), blocks are handed out
+    // downwards from the end and never reused.
+    unsafe impl GlobalAlloc for Bump {
+        #[inline(never)]
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let start = HEAP_START_ADDRESS as usize;
+            let pos_ptr = start as *mut usize;
+            let mut pos = *pos_ptr;
+            if pos == 0 {
+                pos = start + HEAP_LENGTH;
+            }
+            pos = pos.saturating_sub(layout.size());
+            pos &= !(layout.align().wrapping_sub(1));
+            if pos < start + size_of::<*mut u8>() {
+                return std::ptr::null_mut();
+            }
+            *pos_ptr = pos;
+            pos as *mut u8
+        }
+
+        #[inline]
+        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+    }
+
+    #[global_allocator]
+    static HEAP: Bump = Bump;
+}
+
 // Where to report a vulnerability, readable from the deployed binary
 // (`query-security-txt`, explorers). Only the deployed build carries it.
 solana_security_txt::security_txt! {
@@ -29,32 +71,55 @@ solana_security_txt::security_txt! {
     source_code: "https://github.com/ilm-labs/ilm"
 }
 
-/// Logs an Anchor error like Anchor's `entry` does and turns it into the
-/// program's return code.
+/// The program's return code for an instruction's result.
 fn code(result: Result<()>) -> u64 {
     match result {
         Ok(()) => SUCCESS,
-        Err(e) => {
-            e.log();
-            u64::from(ProgramError::from(e))
-        }
+        Err(e) => fail(e),
     }
 }
 
+/// Logs an Anchor error like Anchor's `entry` does and turns it into the
+/// program's return code. Out of line: inlined, its match over every
+/// `ProgramError` was repeated in each instruction (about 1 KB each).
+#[cold]
+#[inline(never)]
+fn fail(e: Error) -> u64 {
+    e.log();
+    u64::from(ProgramError::from(e))
+}
+
 macro_rules! dispatch {
-    ($($method:ident => $ix:ident),* $(,)?) => {
-        mod run {
-            use super::*;
-            $(
+    (
+        per_work: { $($hot:ident => $hix:ident),* $(,)? }
+        others: { $($method:ident => $ix:ident),* $(,)? }
+    ) => {
+        /// One out-of-line function per instruction.
+        macro_rules! runner {
+            ($name:ident) => {
                 #[inline(never)]
-                pub fn $method<'info>(
+                pub fn $name<'info>(
                     program_id: &'info Pubkey,
                     accounts: &'info [AccountInfo<'info>],
                     data: &'info [u8],
                 ) -> u64 {
-                    code(__global::$method(program_id, accounts, data))
+                    code(__global::$name(program_id, accounts, data))
                 }
-            )*
+            };
+        }
+
+        /// The instructions run once per unit of work (claims, deliveries,
+        /// payouts): the build's fix-up compiles what they reach for speed
+        /// and the rest of the program for size (scripts/sbf/sbf-ir-fixup.py,
+        /// step 5).
+        mod sbf_hot {
+            use super::*;
+            $(runner!($hot);)*
+        }
+
+        mod run {
+            use super::*;
+            $(runner!($method);)*
         }
 
         fn process<'info>(
@@ -64,7 +129,9 @@ macro_rules! dispatch {
         ) -> ProgramResult {
             let rc = if *program_id != ID {
                 code(Err(ErrorCode::DeclaredProgramIdMismatch.into()))
-            } $(else if data.starts_with(instruction::$ix::DISCRIMINATOR) {
+            } $(else if data.starts_with(instruction::$hix::DISCRIMINATOR) {
+                sbf_hot::$hot(program_id, accounts, &data[instruction::$hix::DISCRIMINATOR.len()..])
+            })* $(else if data.starts_with(instruction::$ix::DISCRIMINATOR) {
                 run::$method(program_id, accounts, &data[instruction::$ix::DISCRIMINATOR.len()..])
             })* else if data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
                 code(Err(ErrorCode::EventInstructionStub.into()))
@@ -80,32 +147,36 @@ macro_rules! dispatch {
 }
 
 dispatch! {
-    create_market => CreateMarket,
-    update_market => UpdateMarket,
-    stake => Stake,
-    request_unstake => RequestUnstake,
-    withdraw_stake => WithdrawStake,
-    create_task => CreateTask,
-    fund_task => FundTask,
-    cancel_task => CancelTask,
-    close_task => CloseTask,
-    collect_fees => CollectFees,
-    claim_task => ClaimTask,
-    abandon_claim => AbandonClaim,
-    expire_claim => ExpireClaim,
-    submit_work => SubmitWork,
-    approve_work => ApproveWork,
-    reject_work => RejectWork,
-    settle_work => SettleWork,
-    close_claim => CloseClaim,
-    commit_answer => CommitAnswer,
-    open_reveals => OpenReveals,
-    reveal_answer => RevealAnswer,
-    submit_attested => SubmitAttested,
-    publish_root => PublishRoot,
-    init_bitmap => InitBitmap,
-    claim_merkle => ClaimMerkle,
-    clawback => Clawback,
-    close_bitmap => CloseBitmap,
-    close_stake => CloseStake,
+    per_work: {
+        claim_task => ClaimTask,
+        submit_work => SubmitWork,
+        approve_work => ApproveWork,
+        settle_work => SettleWork,
+        commit_answer => CommitAnswer,
+        reveal_answer => RevealAnswer,
+        submit_attested => SubmitAttested,
+        claim_merkle => ClaimMerkle,
+    }
+    others: {
+        create_market => CreateMarket,
+        update_market => UpdateMarket,
+        stake => Stake,
+        request_unstake => RequestUnstake,
+        withdraw_stake => WithdrawStake,
+        create_task => CreateTask,
+        fund_task => FundTask,
+        cancel_task => CancelTask,
+        close_task => CloseTask,
+        collect_fees => CollectFees,
+        abandon_claim => AbandonClaim,
+        expire_claim => ExpireClaim,
+        reject_work => RejectWork,
+        close_claim => CloseClaim,
+        open_reveals => OpenReveals,
+        publish_root => PublishRoot,
+        init_bitmap => InitBitmap,
+        clawback => Clawback,
+        close_bitmap => CloseBitmap,
+        close_stake => CloseStake,
+    }
 }
