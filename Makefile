@@ -6,18 +6,19 @@ export RUSTDOC := /usr/bin/rustdoc
 CARGO := /usr/bin/cargo
 SO := target/deploy/ilm.so
 
-.PHONY: setup build test lint bench demo ilm idl idl-baseline latency
+.PHONY: setup build test lint bench demo ilm idl idl-baseline latency scale
 
 ## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
 setup:
 	@echo "==> [1/3] toolchain (scripts/sbf/setup-toolchain.sh)"
 	@scripts/sbf/setup-toolchain.sh
 
-## build: compile programs/ilm to target/deploy/ilm.so, and the example integrator examples/coverage
+## build: compile programs/ilm to target/deploy/ilm.so, the example integrator examples/coverage and the benchmark's floor program bench/floor
 build: setup
-	@echo "==> [2/3] programs: $(SO), target/deploy/coverage.so"
+	@echo "==> [2/3] programs: $(SO), target/deploy/coverage.so, target/deploy/floor.so"
 	@scripts/sbf/build-sbf.sh programs/ilm --features sbf-dispatch
 	@scripts/sbf/build-sbf.sh examples/coverage
+	@scripts/sbf/build-sbf.sh bench/floor
 
 ## test: install what is missing, build both .so files, run every test (unit, property, LiteSVM, the CPI example), check the IDL
 test: build
@@ -44,7 +45,7 @@ lint: setup
 	@$(CARGO) clippy -p ilm --features sbf-dispatch --locked -- -D warnings
 	@$(CARGO) clippy -p ilm --features cpi --locked -- -D warnings
 
-## bench: print the compute-unit table of every instruction (BENCH.md)
+## bench: measure every instruction, the payout paths against the floor program, sizes, rent and a 50,000-recipient epoch; writes BENCH.md
 bench: build
 	@$(CARGO) run --locked -p ilm-tests --bin bench
 
@@ -56,6 +57,11 @@ demo: build
 ## ilm: build the `ilm` CLI (target/debug/ilm) and the program it embeds
 ilm: build
 	@$(CARGO) build --locked -p ilm-cli --bin ilm
+
+## scale: `ilm demo` with a 1,000,000-recipient Merkle epoch on the embedded ledger: wall time, peak memory (about 10 minutes; not in CI)
+scale: build
+	@$(CARGO) build --locked -p ilm-cli --bin ilm
+	@ILM_HOME=$$(mktemp -d) /usr/bin/time -v target/debug/ilm demo --contributors 1000000 2> >(grep -E "Elapsed|Maximum resident" >&2)
 
 ## latency: a simple command's wall time on an embedded ledger after a 50,000-recipient push (minutes; not in `make test`)
 latency: build

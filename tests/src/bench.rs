@@ -5,6 +5,7 @@
 use crate::*;
 use anchor_lang::prelude::Pubkey;
 use ilm_client::answer::commitment;
+use ilm_client::ilm::constants::LEAVES_PER_SHARD;
 use ilm_client::ix;
 use ilm_client::merkle::Tree;
 use solana_keypair::Keypair;
@@ -13,10 +14,37 @@ use std::collections::BTreeMap;
 
 const STAKE: u64 = 150_000_000;
 
+/// What one benchmark run measured.
+pub struct Measured {
+    /// `instruction -> CU` for every instruction.
+    pub cu: BTreeMap<&'static str, u64>,
+    /// `payout path -> bytes` of the transaction that carried it.
+    pub bytes: BTreeMap<&'static str, usize>,
+    /// The ledger after the run (for rent figures).
+    pub env: Env,
+}
+
+/// The ceilings in `ceilings.txt`: `(payout path, Token, Token-2022)`.
+pub fn ceilings() -> Vec<(&'static str, u64, u64)> {
+    include_str!("ceilings.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let [name, token, token22] = cells[..] else {
+                panic!("ceilings.txt: {l:?} is not `instruction | Token | Token-2022`");
+            };
+            let number = |c: &str| c.parse().unwrap_or_else(|_| panic!("ceilings.txt: {c:?}"));
+            (name, number(token), number(token22))
+        })
+        .collect()
+}
+
 /// Runs every instruction once (twice where the first call also opens an
-/// account) and returns `instruction -> CU`.
-pub fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
+/// account).
+pub fn measure(flavor: Flavor) -> Measured {
     let mut cu = BTreeMap::new();
+    let mut bytes = BTreeMap::new();
     let mut env = Env::without_market(flavor);
     let authority = env.authority.insecure_clone();
     let params = default_params(env.fee_owner.pubkey());
@@ -65,10 +93,9 @@ pub fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
     }
     cu.insert("claim_task", env.claim(&t, &a).cu);
     cu.insert("submit_work", env.submit(&t, &a).cu);
-    cu.insert(
-        "approve_work (pays)",
-        env.approve(&t, &employer, &a.pubkey()).cu,
-    );
+    let sent = env.approve(&t, &employer, &a.pubkey());
+    cu.insert("approve_work (pays)", sent.cu);
+    bytes.insert("approve_work (pays)", sent.bytes);
     env.claim(&t, &b);
     env.submit(&t, &b);
     cu.insert(
@@ -95,14 +122,12 @@ pub fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
         .cu,
     );
     let to = env.wallet(&e.pubkey());
-    cu.insert(
-        "settle_work (pays)",
-        env.ok(
-            ix::settle_work(&t, &e.pubkey(), &to, &env.payer.pubkey()),
-            &[],
-        )
-        .cu,
+    let sent = env.ok(
+        ix::settle_work(&t, &e.pubkey(), &to, &env.payer.pubkey()),
+        &[],
     );
+    cu.insert("settle_work (pays)", sent.cu);
+    bytes.insert("settle_work (pays)", sent.bytes);
     let fee_token = env.wallet(&env.fee_owner.pubkey());
     cu.insert(
         "collect_fees",
@@ -144,12 +169,16 @@ pub fn measure(flavor: Flavor) -> (BTreeMap<&'static str, u64>, Env) {
         "close_claim",
         env.ok(ix::close_claim(&t.task, &a.pubkey()), &[]).cu,
     );
-    measure_verifiers(&mut cu, flavor);
-    (cu, env)
+    measure_verifiers(&mut cu, &mut bytes, flavor);
+    Measured { cu, bytes, env }
 }
 
 /// The deterministic verifiers' payout paths.
-fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
+fn measure_verifiers(
+    cu: &mut BTreeMap<&'static str, u64>,
+    bytes: &mut BTreeMap<&'static str, usize>,
+    flavor: Flavor,
+) {
     // Preimage
     let mut env = Env::new(flavor);
     let employer = env.user();
@@ -172,7 +201,9 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
     );
     let to = env.wallet(&u.pubkey());
     let reveal = ix::reveal_answer(&t, &u.pubkey(), &to, b"cat".to_vec(), [1; 32]);
-    cu.insert("reveal_answer (pays)", env.ok(reveal, &[&u]).cu);
+    let sent = env.ok(reveal, &[&u]);
+    cu.insert("reveal_answer (pays)", sent.cu);
+    bytes.insert("reveal_answer (pays)", sent.bytes);
 
     // Attested, 1 and 2 signers (attesters 1 and 2 of the fixture)
     let attesters = [attester(1), attester(2)];
@@ -193,6 +224,7 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         let ixs = attested_payout(&t, &a, &env.wallet(&u.pubkey()), &signers);
         let sent = env.send(&ixs, &[]).expect("attested");
         cu.insert(name, sent.cu);
+        bytes.insert(name, sent.bytes);
     }
 
     // Merkle, depth 16 (40,000 leaves)
@@ -222,7 +254,9 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         let account = Pubkey::new_from_array([250; 32].map(|b: u8| b ^ (i % 256) as u8));
         env.raw_token_account(account, &owners[i as usize], &mint);
         let claim = ix::claim_merkle(&t, i, &owners[i as usize], &account, 40, tree.proof(i));
-        worst = worst.max(env.ok(claim, &[]).cu);
+        let sent = env.ok(claim, &[]);
+        worst = worst.max(sent.cu);
+        bytes.insert("claim_merkle depth 16 (pays; worst of 3)", sent.bytes);
     }
     cu.insert("claim_merkle depth 16 (pays; worst of 3)", worst);
     env.warp_to(default_task(0).deadline);
@@ -237,4 +271,81 @@ fn measure_verifiers(cu: &mut BTreeMap<&'static str, u64>, flavor: Flavor) {
         "close_bitmap",
         env.ok(ix::close_bitmap(&t.task, 0, &payer), &[]).cu,
     );
+}
+
+/// A whole Merkle epoch paid the way the CLI's crank pays it: one
+/// transaction per recipient, creating the recipient's token account
+/// (idempotent) before `claim_merkle`.
+pub struct EpochRun {
+    pub recipients: u32,
+    pub transactions: u64,
+    pub total_cu: u64,
+    pub max_cu: u64,
+    /// Task, vault, bitmap shards and employer record: what ilm locks.
+    pub ilm_rent: u64,
+    /// The recipients' token accounts, paid by the crank.
+    pub crank_token_rent: u64,
+    /// Signature fees of the payout transactions (5,000 lamports each).
+    pub fees: u64,
+    /// Bytes of the largest payout transaction.
+    pub max_bytes: usize,
+    pub wall: std::time::Duration,
+}
+
+/// Pays `recipients` leaves of 40 tokens each; proof depth `ceil(log2 n)`.
+pub fn epoch(flavor: Flavor, recipients: u32) -> EpochRun {
+    let mut env = Env::new(flavor);
+    let employer = env.user();
+    let owners: Vec<Pubkey> = (0..recipients).map(|_| Pubkey::new_unique()).collect();
+    let tree = Tree::new(owners.iter().map(|o| (*o, 40)).collect()).expect("tree");
+    let t = env.create_task(&employer, merkle_task_args(0, tree.total()));
+    env.ok(
+        ix::publish_root(&t, tree.root(), tree.leaf_count(), tree.total()),
+        &[&employer],
+    );
+    let payer = env.payer.pubkey();
+    let shards: Vec<u16> = (0..recipients.div_ceil(LEAVES_PER_SHARD) as u16).collect();
+    for &s in &shards {
+        env.ok(ix::init_bitmap(&t, &payer, s), &[]);
+    }
+    let started = std::time::Instant::now();
+    let mut run = EpochRun {
+        recipients,
+        transactions: 0,
+        total_cu: 0,
+        max_cu: 0,
+        ilm_rent: 0,
+        crank_token_rent: 0,
+        fees: 0,
+        max_bytes: 0,
+        wall: Default::default(),
+    };
+    let token_rent = env.svm.minimum_balance_for_rent_exemption(165);
+    for (i, owner) in owners.iter().enumerate() {
+        let i = i as u32;
+        let to = ilm_client::token::ata(owner, &t.mint, &t.token_program);
+        let ixs = [
+            ilm_client::token::create_ata(&payer, owner, &t.mint, &t.token_program),
+            ix::claim_merkle(&t, i, owner, &to, 40, tree.proof(i)),
+        ];
+        let sent = env.send(&ixs, &[]).expect("payout");
+        run.transactions += 1;
+        run.total_cu += sent.cu;
+        run.max_cu = run.max_cu.max(sent.cu);
+        run.max_bytes = run.max_bytes.max(sent.bytes);
+        run.crank_token_rent += token_rent;
+    }
+    run.wall = started.elapsed();
+    run.fees = run.transactions * 5_000;
+    let locked = [t.task, t.vault, ix::TaskKeys::employer_record(&t)]
+        .into_iter()
+        .chain(
+            shards
+                .iter()
+                .map(|&s| ilm_client::pda::bitmap(&t.task, s).0),
+        );
+    run.ilm_rent = locked
+        .map(|k| env.svm.get_account(&k).map_or(0, |a| a.lamports))
+        .sum();
+    run
 }

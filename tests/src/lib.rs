@@ -25,6 +25,7 @@ use solana_transaction_error::TransactionError;
 use std::path::PathBuf;
 
 pub mod bench;
+pub mod floor;
 
 pub use ilm_client;
 pub use ilm_client::ilm::instructions::CreateTaskArgs;
@@ -60,6 +61,8 @@ pub const T0: i64 = 1_800_000_000;
 #[derive(Debug)]
 pub struct Sent {
     pub cu: u64,
+    /// The serialized transaction's size (a cluster takes at most 1,232).
+    pub bytes: usize,
     pub logs: Vec<String>,
 }
 
@@ -367,9 +370,11 @@ impl Env {
         if let Err(e) = ilm_ledger::check_size(&tx) {
             panic!("{e}: {ixs:#?}");
         }
+        let bytes = bincode::serialized_size(&tx).expect("serializes") as usize;
         match self.svm.send_transaction(tx) {
             Ok(meta) => Ok(Sent {
                 cu: meta.compute_units_consumed,
+                bytes,
                 logs: meta.logs,
             }),
             Err(e) => Err(Failed {
