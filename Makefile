@@ -13,12 +13,13 @@ setup:
 	@echo "==> [1/3] toolchain (scripts/sbf/setup-toolchain.sh)"
 	@scripts/sbf/setup-toolchain.sh
 
-## build: compile programs/ilm to target/deploy/ilm.so, the example integrator examples/coverage and the benchmark's floor program bench/floor
+## build: compile programs/ilm to target/deploy/ilm.so, the example integrator examples/coverage, the benchmark's floor program bench/floor and the toolchain's self-test scripts/sbf/i128_check
 build: setup
-	@echo "==> [2/3] programs: $(SO), target/deploy/coverage.so, target/deploy/floor.so"
+	@echo "==> [2/3] programs: $(SO), target/deploy/{coverage,floor,i128_check}.so"
 	@scripts/sbf/build-sbf.sh programs/ilm --features sbf-dispatch
 	@scripts/sbf/build-sbf.sh examples/coverage
 	@scripts/sbf/build-sbf.sh bench/floor
+	@scripts/sbf/build-sbf.sh scripts/sbf/i128_check
 
 ## test: install what is missing, build both .so files, run every test (unit, property, LiteSVM, the CPI example), check the IDL
 test: build
