@@ -93,6 +93,8 @@ pub fn create_mint(
 
 /// Size of a mint account without extensions.
 pub const MINT_LEN: usize = 82;
+/// A token account without extensions (classic Token's size).
+pub const ACCOUNT_LEN: usize = 165;
 
 /// Mints `amount` base units to `to`, checked against `decimals`.
 pub fn mint_to(

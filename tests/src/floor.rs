@@ -155,6 +155,25 @@ fn floor_ix(accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {
     }
 }
 
+/// The accounts every claim payout names in the middle, in ilm's order:
+/// task, claim, stake, mint, vault, payee.
+fn claim_metas(
+    env: &Env,
+    t: &FloorTask,
+    claim: Pubkey,
+    stake: Pubkey,
+    to: Pubkey,
+) -> Vec<AccountMeta> {
+    vec![
+        meta(t.key, true, false),
+        meta(claim, true, false),
+        meta(stake, true, false),
+        meta(env.mint, false, false),
+        meta(t.vault, true, false),
+        meta(to, true, false),
+    ]
+}
+
 /// Sends `ixs` to the floor and checks that `to` received `amount`.
 fn paid(env: &mut Env, ixs: &[Instruction], signers: &[&Keypair], to: &Pubkey, amount: u64) -> u64 {
     let before = env.balance(to);
@@ -188,20 +207,13 @@ pub fn pay_work_ix(env: &mut Env, tag: u8) -> (Instruction, Keypair, Pubkey) {
     } else {
         env.user()
     };
-    let ix = floor_ix(
-        vec![
-            meta(caller.pubkey(), false, true),
-            meta(record, true, false),
-            meta(t.key, true, false),
-            meta(ck, true, false),
-            meta(sk, true, false),
-            meta(env.mint, false, false),
-            meta(t.vault, true, false),
-            meta(to, true, false),
-            meta(env.flavor.program_id(), false, false),
-        ],
-        vec![tag],
-    );
+    let mut accounts = vec![
+        meta(caller.pubkey(), false, true),
+        meta(record, true, false),
+    ];
+    accounts.extend(claim_metas(env, &t, ck, sk, to));
+    accounts.push(meta(env.flavor.program_id(), false, false));
+    let ix = floor_ix(accounts, vec![tag]);
     (ix, caller, to)
 }
 
@@ -231,19 +243,10 @@ pub fn reveal_ix(env: &mut Env, answer: &[u8]) -> (Instruction, Keypair, Pubkey)
     data.extend_from_slice(&(answer.len() as u32).to_le_bytes());
     data.extend_from_slice(answer);
     data.extend_from_slice(&salt);
-    let ix = floor_ix(
-        vec![
-            meta(contributor.pubkey(), false, true),
-            meta(t.key, true, false),
-            meta(ck, true, false),
-            meta(sk, true, false),
-            meta(env.mint, false, false),
-            meta(t.vault, true, false),
-            meta(to, true, false),
-            meta(env.flavor.program_id(), false, false),
-        ],
-        data,
-    );
+    let mut accounts = vec![meta(contributor.pubkey(), false, true)];
+    accounts.extend(claim_metas(env, &t, ck, sk, to));
+    accounts.push(meta(env.flavor.program_id(), false, false));
+    let ix = floor_ix(accounts, data);
     (ix, contributor, to)
 }
 
@@ -288,20 +291,11 @@ pub fn attested_ixs(env: &mut Env, signers: &[Keypair]) -> ([Instruction; 2], Pu
     data.extend_from_slice(&units.to_le_bytes());
     data.extend_from_slice(&result_hash);
     data.extend_from_slice(&expires_at.to_le_bytes());
-    let ix = floor_ix(
-        vec![
-            meta(t.market, false, false),
-            meta(t.key, true, false),
-            meta(ck, true, false),
-            meta(sk, true, false),
-            meta(env.mint, false, false),
-            meta(t.vault, true, false),
-            meta(to, true, false),
-            meta(ilm_client::ix::INSTRUCTIONS_SYSVAR, false, false),
-            meta(env.flavor.program_id(), false, false),
-        ],
-        data,
-    );
+    let mut accounts = vec![meta(t.market, false, false)];
+    accounts.extend(claim_metas(env, &t, ck, sk, to));
+    accounts.push(meta(ilm_client::ix::INSTRUCTIONS_SYSVAR, false, false));
+    accounts.push(meta(env.flavor.program_id(), false, false));
+    let ix = floor_ix(accounts, data);
     ([precompile_instruction(&sigs, &message), ix], to)
 }
 

@@ -23,6 +23,15 @@ fn so_path() -> PathBuf {
     so
 }
 
+/// A LiteSVM with the self-test deployed and a funded payer.
+fn deployed() -> (LiteSVM, Keypair) {
+    let mut svm = LiteSVM::new();
+    svm.add_program_from_file(PROGRAM_ID, so_path()).unwrap();
+    let payer = Keypair::new_from_array([3; 32]);
+    svm.airdrop(&payer.pubkey(), 100_000_000_000).unwrap();
+    (svm, payer)
+}
+
 /// The host-side twin of scripts/sbf/i128_check/src/lib.rs.
 fn expected(a: u128, b: u128) -> Vec<u128> {
     let (sa, sb) = (a as i128, b as i128);
@@ -80,10 +89,7 @@ const NAMES: [&str; 16] = [
 
 #[test]
 fn i128_ops_match_host() {
-    let mut svm = LiteSVM::new();
-    svm.add_program_from_file(PROGRAM_ID, so_path()).unwrap();
-    let payer = Keypair::new_from_array([3; 32]);
-    svm.airdrop(&payer.pubkey(), 100_000_000_000).unwrap();
+    let (mut svm, payer) = deployed();
 
     // edge cases + deterministic pseudo-random operands of mixed magnitudes
     let edges: [u128; 12] = [
@@ -174,10 +180,7 @@ fn i128_ops_match_host() {
 
 #[test]
 fn panic_goes_through_custom_panic() {
-    let mut svm = LiteSVM::new();
-    svm.add_program_from_file(PROGRAM_ID, so_path()).unwrap();
-    let payer = Keypair::new_from_array([4; 32]);
-    svm.airdrop(&payer.pubkey(), 1_000_000_000).unwrap();
+    let (mut svm, payer) = deployed();
     let ix = Instruction {
         program_id: PROGRAM_ID,
         accounts: vec![],

@@ -184,9 +184,9 @@ pub fn plan(ledger: &dyn Ledger, keys: &TaskKeys, tree: &Tree) -> Result<Plan, C
         .collect();
     // Token-2022's associated accounts carry the immutable-owner extension.
     let len = if keys.token_program == token::TOKEN_2022_PROGRAM {
-        170
+        token::ACCOUNT_LEN + 5
     } else {
-        165
+        token::ACCOUNT_LEN
     };
     Ok(Plan {
         already_paid: u64::from(tree.leaf_count()) - todo.len() as u64,

@@ -109,7 +109,7 @@ macro_rules! dispatch {
         }
 
         /// The instructions run once per unit of work (claims, deliveries,
-        /// payouts): the build's fix-up compiles what they reach for speed
+        /// payouts, the claim's close): the build's fix-up compiles what they reach for speed
         /// and the rest of the program for size (scripts/sbf/sbf-ir-fixup.py,
         /// step 5).
         mod sbf_hot {
@@ -156,6 +156,7 @@ dispatch! {
         reveal_answer => RevealAnswer,
         submit_attested => SubmitAttested,
         claim_merkle => ClaimMerkle,
+        close_claim => CloseClaim,
     }
     others: {
         create_market => CreateMarket,
@@ -171,7 +172,6 @@ dispatch! {
         abandon_claim => AbandonClaim,
         expire_claim => ExpireClaim,
         reject_work => RejectWork,
-        close_claim => CloseClaim,
         open_reveals => OpenReveals,
         publish_root => PublishRoot,
         init_bitmap => InitBitmap,

@@ -199,6 +199,15 @@ fn epoch_section(w: &mut String, r: &EpochRun) {
                 r.recipients as f64 / r.wall.as_secs_f64()
             ),
         ),
+        (
+            "of which: Merkle proofs / building and signing / LiteSVM executing (s)",
+            format!(
+                "{:.1} / {:.1} / {:.1}",
+                r.proofs.as_secs_f64(),
+                r.signing.as_secs_f64(),
+                r.executing.as_secs_f64()
+            ),
+        ),
     ];
     for (k, v) in rows {
         let _ = writeln!(w, "| {k} | {v} |");
