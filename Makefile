@@ -21,7 +21,7 @@ build: setup
 	@scripts/sbf/build-sbf.sh bench/floor
 	@scripts/sbf/build-sbf.sh scripts/sbf/i128_check
 
-## test: install what is missing, build both .so files, run every test (unit, property, LiteSVM, the CPI example), check the IDL
+## test: install what is missing, build the .so files, run every test (unit, property, LiteSVM, the CPI example), check the IDL
 test: build
 	@echo "==> [3/3] tests (unit + proptest + LiteSVM on the real .so)"
 	@$(CARGO) test --workspace --locked
@@ -62,7 +62,8 @@ ilm: build
 ## scale: `ilm demo` with a 1,000,000-recipient Merkle epoch on the embedded ledger: wall time, peak memory (about 10 minutes; not in CI)
 scale: build
 	@$(CARGO) build --locked -p ilm-cli --bin ilm
-	@ILM_HOME=$$(mktemp -d) /usr/bin/time -v target/debug/ilm demo --contributors 1000000 2> >(grep -E "Elapsed|Maximum resident" >&2)
+	@home=$$(mktemp -d); if [ -x /usr/bin/time ]; then timer="/usr/bin/time -f %e_s_wall,_%M_KB_peak_memory"; else timer=time; fi; \
+	  ILM_HOME=$$home $$timer target/debug/ilm demo --contributors 1000000; rc=$$?; rm -rf $$home; exit $$rc
 
 ## latency: a simple command's wall time on an embedded ledger after a 50,000-recipient push (minutes; not in `make test`)
 latency: build

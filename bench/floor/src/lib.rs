@@ -7,7 +7,7 @@
 //! and key checks that tie the accounts together, the same state reads and
 //! writes, the same SHA-256 inputs (commitment and salted answer, attestation
 //! digest, Merkle leaf and nodes), the same ed25519 precompile introspection,
-//! the same PDA-signed `transfer_checked` CPI and the same event bytes. State
+//! the same PDA-signed `transfer_checked` CPI and events of the same size. State
 //! accounts are the floor's own, with fixed offsets (`layout`), written by
 //! the benchmark. The floor is a yardstick, not a product: it has no
 //! instructions to create or close anything.

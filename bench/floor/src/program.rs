@@ -355,7 +355,8 @@ fn attested(a: &[Option<Account>; 9], program_id: &[u8; 32], args: &[u8]) -> R {
     let units = (units - paid_units).min(free(t)) as u32;
     let bond = u64_at(c, claim::BOND);
     let amount = pay_units(&ta, contributor, &x, units)?;
-    let (c, s) = (ca.data(), sa.data());
+    // pay_units wrote the task: take fresh views after it
+    let (t, c, s) = (ta.data(), ca.data(), sa.data());
     add(c, claim::PAID_UNITS, u64::from(units))?;
     c[claim::RESULT_HASH..claim::RESULT_HASH + 32].copy_from_slice(result_hash);
     if paid_units == 0 {

@@ -49,7 +49,7 @@ fn main() {
         "The floor (`bench/floor`, {floor_size} bytes) does each payout path's irreducible work \
          with no framework: the same accounts, the same key/owner/type checks and state writes, \
          the same SHA-256 inputs, ed25519 introspection and Merkle walk, the same PDA-signed \
-         `transfer_checked` and the same event bytes. Ceilings are `tests/src/ceilings.txt`, \
+         `transfer_checked` and events of the same size. Ceilings are `tests/src/ceilings.txt`, \
          enforced by `make test`.\n"
     );
     let _ = writeln!(

@@ -393,8 +393,8 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let tree = Tree::new(epoch).map_err(|e| e.to_string())?;
     d.send(&ix::publish_tree(&epoch_task, &tree, &me), &[&employer_kp])?;
     // The crank pays every recipient's token-account rent and one fee per
-    // payout: its test funding grows with the epoch (a million recipients
-    // need about 2,040 SOL).
+    // payout: its test funding grows with the epoch (about 2,049 SOL for a
+    // million recipients).
     let (ledger, payer) = d.ctx.ledger_and_fee_payer()?;
     let per_payout = ledger
         .minimum_balance(token::ACCOUNT_LEN)
