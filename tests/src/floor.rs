@@ -22,13 +22,7 @@ const VAULT_TOKENS: u64 = 1_000_000_000;
 
 /// `target/deploy/floor.so`, next to `ilm.so`.
 pub fn floor_path() -> PathBuf {
-    let so = so_path().with_file_name("floor.so");
-    assert!(
-        so.exists(),
-        "{} not found: run `make build` first",
-        so.display()
-    );
-    so
+    deployed("floor.so")
 }
 
 /// A floor task: its PDA (the vault's authority), vault and state bytes.

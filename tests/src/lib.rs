@@ -75,7 +75,15 @@ pub struct Failed {
 
 /// The built `ilm.so` (see [`ilm_ledger::program_so`] for where it is looked for).
 pub fn so_path() -> PathBuf {
-    let so = ilm_ledger::program_so();
+    built(ilm_ledger::program_so())
+}
+
+/// Another program `make build` writes next to `ilm.so` (`floor.so`, ...).
+pub fn deployed(name: &str) -> PathBuf {
+    built(so_path().with_file_name(name))
+}
+
+fn built(so: PathBuf) -> PathBuf {
     assert!(
         so.exists(),
         "{} not found: run `make build` first",

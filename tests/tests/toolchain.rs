@@ -8,25 +8,14 @@ use litesvm::LiteSVM;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
-use std::path::PathBuf;
 
 const PROGRAM_ID: Pubkey = Pubkey::new_from_array([0x12; 32]);
-
-/// `target/deploy/i128_check.so`, built by `make build`.
-fn so_path() -> PathBuf {
-    let so = ilm_tests::so_path().with_file_name("i128_check.so");
-    assert!(
-        so.exists(),
-        "{} not found: run `make build` first",
-        so.display()
-    );
-    so
-}
 
 /// A LiteSVM with the self-test deployed and a funded payer.
 fn deployed() -> (LiteSVM, Keypair) {
     let mut svm = LiteSVM::new();
-    svm.add_program_from_file(PROGRAM_ID, so_path()).unwrap();
+    svm.add_program_from_file(PROGRAM_ID, ilm_tests::deployed("i128_check.so"))
+        .unwrap();
     let payer = Keypair::new_from_array([3; 32]);
     svm.airdrop(&payer.pubkey(), 100_000_000_000).unwrap();
     (svm, payer)
