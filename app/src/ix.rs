@@ -135,21 +135,25 @@ pub fn update_market(m: &MarketKeys, params: MarketParams, paused: bool) -> Inst
     )
 }
 
-/// `stake`: deposits `amount` from `contributor_token`.
+/// `stake`: deposits `amount` from `contributor_token` (none for an amount
+/// of 0, which only opens the record). `rent_payer` (the contributor, or a
+/// sponsor) signs and pays the record's rent when this call opens it.
 pub fn stake(
     m: &MarketKeys,
     contributor: &Pubkey,
-    contributor_token: &Pubkey,
+    rent_payer: &Pubkey,
+    contributor_token: Option<&Pubkey>,
     amount: u64,
 ) -> Instruction {
     build(
         acc::StakeTokens {
             contributor: *contributor,
+            rent_payer: *rent_payer,
             market: m.market,
             stake: m.stake(contributor),
             stake_mint: m.stake_mint,
             stake_vault: m.stake_vault,
-            contributor_token: *contributor_token,
+            contributor_token: contributor_token.copied(),
             token_program: m.token_program,
             system_program: system_program::ID,
         },
@@ -270,11 +274,13 @@ pub fn collect_fees(t: &TaskKeys, fee_token: &Pubkey) -> Instruction {
     )
 }
 
-/// `claim_task`
-pub fn claim_task(t: &TaskKeys, contributor: &Pubkey) -> Instruction {
+/// `claim_task`: `rent_payer` (the contributor, or a sponsor) signs and
+/// pays the claim's rent; `close_claim` returns it there.
+pub fn claim_task(t: &TaskKeys, contributor: &Pubkey, rent_payer: &Pubkey) -> Instruction {
     build(
         acc::ClaimTask {
             contributor: *contributor,
+            rent_payer: *rent_payer,
             market: t.market,
             task: t.task,
             stake: t.stake(contributor),
@@ -394,13 +400,14 @@ pub fn reject_work(t: &TaskKeys, contributor: &Pubkey, reason_hash: [u8; 32]) ->
     )
 }
 
-/// `close_claim`: anyone, once the task is closed; rent goes to the contributor.
-pub fn close_claim(task: &Pubkey, contributor: &Pubkey) -> Instruction {
+/// `close_claim`: anyone, once the task is closed; the rent goes back to the
+/// claim's `rent_payer` (read from the claim).
+pub fn close_claim(task: &Pubkey, contributor: &Pubkey, rent_payer: &Pubkey) -> Instruction {
     build(
         acc::CloseClaim {
             claim: pda::claim(task, contributor).0,
             task: *task,
-            contributor: *contributor,
+            rent_payer: *rent_payer,
         },
         data::CloseClaim {},
     )
@@ -590,13 +597,20 @@ pub fn close_bitmap(task: &Pubkey, shard: u16, payer: &Pubkey) -> Instruction {
     )
 }
 
-/// `close_stake`: `contributor`'s empty, unmarked stake record in `market`;
-/// its rent goes back to the contributor.
-pub fn close_stake(market: &Pubkey, contributor: &Pubkey) -> Instruction {
+/// `close_stake`: `contributor`'s empty, unmarked stake record in `market`,
+/// signed by `closer` (the contributor, or the record's `rent_payer` while it
+/// has no completions); its rent goes back to `rent_payer`.
+pub fn close_stake(
+    market: &Pubkey,
+    closer: &Pubkey,
+    contributor: &Pubkey,
+    rent_payer: &Pubkey,
+) -> Instruction {
     build(
         acc::CloseStake {
-            contributor: *contributor,
+            closer: *closer,
             stake: pda::stake(market, contributor).0,
+            rent_payer: *rent_payer,
         },
         data::CloseStake {},
     )

@@ -23,7 +23,7 @@
 //! let market = MarketKeys::new(authority.pubkey(), 0, stake_mint, token::TOKEN_PROGRAM);
 //! let task = TaskKeys::new(market.market, employer.pubkey(), 0, reward_mint, token::TOKEN_PROGRAM);
 //! let blockhash = solana_hash::Hash::default(); // getLatestBlockhash on a cluster
-//! let claim = ix::claim_task(&task, &contributor.pubkey());
+//! let claim = ix::claim_task(&task, &contributor.pubkey(), &contributor.pubkey());
 //! let tx = Transaction::new_signed_with_payer(
 //!     &[claim],
 //!     Some(&contributor.pubkey()),

@@ -156,7 +156,12 @@ pub fn measure(flavor: Flavor) -> Measured {
     cu.insert(
         "close_stake",
         env.ok(
-            ix::close_stake(&env.market.market, &empty.pubkey()),
+            ix::close_stake(
+                &env.market.market,
+                &empty.pubkey(),
+                &empty.pubkey(),
+                &empty.pubkey(),
+            ),
             &[&empty],
         )
         .cu,
@@ -169,7 +174,8 @@ pub fn measure(flavor: Flavor) -> Measured {
     );
     cu.insert(
         "close_claim",
-        env.ok(ix::close_claim(&t.task, &a.pubkey()), &[]).cu,
+        env.ok(ix::close_claim(&t.task, &a.pubkey(), &a.pubkey()), &[])
+            .cu,
     );
     measure_verifiers(&mut cu, &mut bytes, flavor);
     Measured { cu, bytes, env }

@@ -116,6 +116,7 @@ pub fn default_task(task_id: u64) -> CreateTaskArgs {
         deadline: T0 + 7 * 86_400,
         lease_secs: 3_600,
         bond: 20_000_000,
+        newcomer_slots: 0,
         review_secs: 86_400,
         qualification: Qualification::default(),
         spec_hash: [7; 32],
@@ -138,6 +139,7 @@ pub fn merkle_task_args(task_id: u64, budget: u64) -> CreateTaskArgs {
             published_at: 0,
         },
         bond: 0,
+        newcomer_slots: 0,
         ..default_task(task_id)
     }
 }
@@ -290,6 +292,19 @@ impl Env {
         kp
     }
 
+    /// A new user with an empty wallet: no lamports, no token account.
+    pub fn newcomer(&mut self) -> Keypair {
+        let kp = Keypair::new_from_array([self.next_seed; 32]);
+        self.next_seed += 1;
+        self.owners.push(kp.pubkey());
+        kp
+    }
+
+    /// Lamports of `key` (0 when the account does not exist).
+    pub fn lamports(&self, key: &Pubkey) -> u64 {
+        self.svm.get_account(key).map_or(0, |a| a.lamports)
+    }
+
     fn fund_user(&mut self, kp: &Keypair) {
         self.owners.push(kp.pubkey());
         self.svm.airdrop(&kp.pubkey(), 100_000_000_000).unwrap();
@@ -364,12 +379,24 @@ impl Env {
     /// Sends one transaction paid by `payer` and signed by `signers`. A fresh
     /// blockhash each time, so identical transactions can be sent twice.
     pub fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Sent, Failed> {
+        let payer = self.payer.insecure_clone();
+        self.send_paid_by(&payer, ixs, signers)
+    }
+
+    /// Sends one transaction whose fees `fee_payer` pays (a sponsor), signed
+    /// by it and `signers`.
+    pub fn send_paid_by(
+        &mut self,
+        fee_payer: &Keypair,
+        ixs: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Sent, Failed> {
         self.svm.expire_blockhash();
-        let mut all: Vec<&Keypair> = vec![&self.payer];
-        all.extend_from_slice(signers);
+        let mut all: Vec<&Keypair> = vec![fee_payer];
+        all.extend(signers.iter().filter(|k| k.pubkey() != fee_payer.pubkey()));
         let tx = Transaction::new_signed_with_payer(
             ixs,
-            Some(&self.payer.pubkey()),
+            Some(&fee_payer.pubkey()),
             &all,
             self.svm.latest_blockhash(),
         );
@@ -542,7 +569,8 @@ impl Env {
     /// Stakes `amount` for `contributor`.
     pub fn stake(&mut self, contributor: &Keypair, amount: u64) -> Sent {
         let from = self.stake_wallet(&contributor.pubkey());
-        let ix = ix::stake(&self.market, &contributor.pubkey(), &from, amount);
+        let me = contributor.pubkey();
+        let ix = ix::stake(&self.market, &me, &me, Some(&from), amount);
         self.ok(ix, &[contributor])
     }
 
@@ -554,7 +582,8 @@ impl Env {
     }
 
     pub fn claim(&mut self, t: &TaskKeys, contributor: &Keypair) -> Sent {
-        self.ok(ix::claim_task(t, &contributor.pubkey()), &[contributor])
+        let ix = ix::claim_task(t, &contributor.pubkey(), &contributor.pubkey());
+        self.ok(ix, &[contributor])
     }
 
     pub fn submit(&mut self, t: &TaskKeys, contributor: &Keypair) -> Sent {

@@ -118,7 +118,13 @@ fn a_frozen_stake_vault_never_lets_a_lease_be_slashed() {
     let t = env.create_task(&employer, default_task(0));
     let from = env.ata(&u.pubkey(), &stake_mint);
     env.ok(
-        ix::stake(&env.market, &u.pubkey(), &from, 150_000_000),
+        ix::stake(
+            &env.market,
+            &u.pubkey(),
+            &u.pubkey(),
+            Some(&from),
+            150_000_000,
+        ),
         &[&u],
     );
     env.claim(&t, &u);

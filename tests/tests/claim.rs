@@ -39,7 +39,7 @@ fn a_lease_that_would_outlive_the_deadline_is_refused() {
     // one second too late for a full lease: refused, nothing locked
     env.warp_to(deadline - lease + 1);
     env.fails(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::ClaimTooLate,
     );
@@ -55,14 +55,14 @@ fn double_claim_fails() {
     let (mut env, _, t, u) = leased(Flavor::Token);
     // the claim PDA exists: the system program refuses to create it again
     env.fails_with_error(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         InstructionError::Custom(0),
     );
     // also after abandoning: one claim per contributor per task
     env.ok(ix::abandon_claim(&t, &u.pubkey()), &[&u]);
     env.fails_with_error(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         InstructionError::Custom(0),
     );
@@ -79,11 +79,19 @@ fn claim_beyond_funded_slots_fails() {
     let a = env.staked_user(STAKE);
     let b = env.staked_user(STAKE);
     env.claim(&t, &a);
-    env.fails(ix::claim_task(&t, &b.pubkey()), &[&b], IlmError::NoFreeSlot);
+    env.fails(
+        ix::claim_task(&t, &b.pubkey(), &b.pubkey()),
+        &[&b],
+        IlmError::NoFreeSlot,
+    );
     // a paid slot stays taken
     env.submit(&t, &a);
     env.approve(&t, &employer, &a.pubkey());
-    env.fails(ix::claim_task(&t, &b.pubkey()), &[&b], IlmError::NoFreeSlot);
+    env.fails(
+        ix::claim_task(&t, &b.pubkey(), &b.pubkey()),
+        &[&b],
+        IlmError::NoFreeSlot,
+    );
     // funding opens a new one
     env.ok(
         ix::fund_task(&t, &env.wallet(&employer.pubkey()), 1),
@@ -99,14 +107,14 @@ fn claim_checks_stake_and_qualification() {
     let t = env.create_task(&employer, default_task(0));
     let poor = env.staked_user(99_999_999); // below the 100-token minimum
     env.fails(
-        ix::claim_task(&t, &poor.pubkey()),
+        ix::claim_task(&t, &poor.pubkey(), &poor.pubkey()),
         &[&poor],
         IlmError::StakeBelowMinimum,
     );
     // no stake record at all
     let nobody = env.user();
     env.fails_anchor(
-        ix::claim_task(&t, &nobody.pubkey()),
+        ix::claim_task(&t, &nobody.pubkey(), &nobody.pubkey()),
         &[&nobody],
         Anchor::AccountNotInitialized,
     );
@@ -117,7 +125,7 @@ fn claim_checks_stake_and_qualification() {
         &[&leaving],
     );
     env.fails(
-        ix::claim_task(&t, &leaving.pubkey()),
+        ix::claim_task(&t, &leaving.pubkey(), &leaving.pubkey()),
         &[&leaving],
         IlmError::StakeBelowMinimum,
     );
@@ -127,7 +135,7 @@ fn claim_checks_stake_and_qualification() {
     let big = env.create_task(&employer, args);
     let u = env.staked_user(STAKE);
     env.fails(
-        ix::claim_task(&big, &u.pubkey()),
+        ix::claim_task(&big, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::InsufficientFreeStake,
     );
@@ -139,7 +147,7 @@ fn claim_checks_stake_and_qualification() {
     };
     let qualified_only = env.create_task(&employer, args);
     env.fails(
-        ix::claim_task(&qualified_only, &u.pubkey()),
+        ix::claim_task(&qualified_only, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::NotQualified,
     );
@@ -161,7 +169,7 @@ fn claim_refused_for_high_rejection_rate() {
     };
     let strict = env.create_task(&employer, args);
     env.fails(
-        ix::claim_task(&strict, &u.pubkey()),
+        ix::claim_task(&strict, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::NotQualified,
     );
@@ -174,7 +182,7 @@ fn claim_checks_task_state_and_roles() {
     env.stake(&employer, STAKE);
     let t = env.create_task(&employer, default_task(0));
     env.fails(
-        ix::claim_task(&t, &employer.pubkey()),
+        ix::claim_task(&t, &employer.pubkey(), &employer.pubkey()),
         &[&employer],
         IlmError::SelfDealing,
     );
@@ -182,7 +190,7 @@ fn claim_checks_task_state_and_roles() {
     // someone else's stake record cannot back a claim
     let other = env.staked_user(STAKE);
     let ix = swap(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &t.stake(&u.pubkey()),
         &t.stake(&other.pubkey()),
     );
@@ -199,10 +207,14 @@ fn claim_checks_task_state_and_roles() {
         ix::create_market(&twin, default_params(env.fee_owner.pubkey())),
         &[&authority],
     );
-    let ix = swap(ix::claim_task(&t, &u.pubkey()), &t.market, &twin.market);
+    let ix = swap(
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
+        &t.market,
+        &twin.market,
+    );
     env.fails_anchor(ix, &[&u], Anchor::ConstraintAddress);
     let ix = swap(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &t.market,
         &env.stake_wallet(&u.pubkey()),
     );
@@ -213,7 +225,7 @@ fn claim_checks_task_state_and_roles() {
         &[&authority],
     );
     env.fails(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::MarketPaused,
     );
@@ -224,7 +236,7 @@ fn claim_checks_task_state_and_roles() {
     // not at or after the deadline
     env.warp_to(default_task(0).deadline);
     env.fails(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::TaskExpired,
     );

@@ -109,11 +109,17 @@ fn world() -> World {
         vec![ix::stake(
             &m,
             &a.pubkey(),
-            &env.stake_wallet(&a.pubkey()),
+            &a.pubkey(),
+            Some(&env.stake_wallet(&a.pubkey())),
             5,
         )],
         vec![ix::request_unstake(&m, &a.pubkey(), 5)],
-        vec![ix::close_stake(&m.market, &a.pubkey())],
+        vec![ix::close_stake(
+            &m.market,
+            &a.pubkey(),
+            &a.pubkey(),
+            &a.pubkey(),
+        )],
         vec![ix::withdraw_stake(
             &m,
             &a.pubkey(),
@@ -128,7 +134,7 @@ fn world() -> World {
         vec![ix::cancel_task(&review, &wallet(&e))],
         vec![ix::close_task(&review, &wallet(&e), &fee_token)],
         vec![ix::collect_fees(&review, &fee_token)],
-        vec![ix::claim_task(&attested, &b.pubkey())],
+        vec![ix::claim_task(&attested, &b.pubkey(), &b.pubkey())],
         vec![ix::abandon_claim(&review, &b.pubkey())],
         vec![ix::expire_claim(
             &review,
@@ -145,7 +151,7 @@ fn world() -> World {
             &wallet(&a.pubkey()),
             &payer,
         )],
-        vec![ix::close_claim(&review.task, &a.pubkey())],
+        vec![ix::close_claim(&review.task, &a.pubkey(), &a.pubkey())],
         vec![ix::commit_answer(&preimage, &c.pubkey(), [6; 32])],
         vec![ix::open_reveals(&preimage, EMPLOYER_SALT)],
         vec![ix::reveal_answer(

@@ -28,7 +28,9 @@ fn lifecycle(flavor: Flavor) {
     env.claim(&t, &b);
     env.submit(&t, &b);
     env.ok(ix::reject_work(&t, &b.pubkey(), [2; 32]), &[&employer]);
-    assert!(env.send(&[ix::claim_task(&t, &b.pubkey())], &[&b]).is_err());
+    assert!(env
+        .send(&[ix::claim_task(&t, &b.pubkey(), &b.pubkey())], &[&b])
+        .is_err());
     env.assert_conserved(&vaults);
 
     // c: lease runs out; a crank expires it and the employer gets half the bond
@@ -74,7 +76,7 @@ fn lifecycle(flavor: Flavor) {
     env.warp_to(default_task(0).deadline + default_task(0).review_secs);
     env.ok(ix::close_task(&t, &wallet, &fee_token), &[&employer]);
     for u in [&a, &b, &c, &d] {
-        env.ok(ix::close_claim(&t.task, &u.pubkey()), &[]);
+        env.ok(ix::close_claim(&t.task, &u.pubkey(), &u.pubkey()), &[]);
     }
     for u in [&a, &b, &d] {
         env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[u]);

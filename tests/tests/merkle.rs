@@ -215,7 +215,7 @@ fn publish_root_checks() {
     // Merkle tasks are not leased; Review tasks take no root
     let u = env.staked_user(150_000_000);
     env.fails(
-        ix::claim_task(&t, &u.pubkey()),
+        ix::claim_task(&t, &u.pubkey(), &u.pubkey()),
         &[&u],
         IlmError::WrongVerifier,
     );

@@ -136,7 +136,7 @@ fn reveals_wait_for_the_employers_salt() {
     // commits are closed once the deadline passed
     let late = env.staked_user(150_000_000);
     env.fails(
-        ix::claim_task(&t, &late.pubkey()),
+        ix::claim_task(&t, &late.pubkey(), &late.pubkey()),
         &[&late],
         IlmError::TaskExpired,
     );

@@ -234,7 +234,7 @@ fn close_claim_only_after_task_closed() {
     env.submit(&t, &u);
     env.approve(&t, &employer, &u.pubkey());
     env.fails(
-        ix::close_claim(&t.task, &u.pubkey()),
+        ix::close_claim(&t.task, &u.pubkey(), &u.pubkey()),
         &[],
         IlmError::TaskStillOpen,
     );
@@ -245,7 +245,7 @@ fn close_claim_only_after_task_closed() {
     let claim_rent = env.svm.get_account(&t.claim(&u.pubkey())).unwrap().lamports;
     let before = env.svm.get_account(&u.pubkey()).unwrap().lamports;
     // anyone may close it; the rent goes to the contributor
-    let ix = ix::close_claim(&t.task, &u.pubkey());
+    let ix = ix::close_claim(&t.task, &u.pubkey(), &u.pubkey());
     let wrong = swap(ix.clone(), &u.pubkey(), &employer.pubkey());
     env.fails_anchor(wrong, &[], Anchor::ConstraintHasOne);
     env.ok(ix, &[]);

@@ -50,7 +50,8 @@ fn stake_while_paused_fails() {
     let ix = ix::stake(
         &env.market,
         &u.pubkey(),
-        &env.stake_wallet(&u.pubkey()),
+        &u.pubkey(),
+        Some(&env.stake_wallet(&u.pubkey())),
         STAKE,
     );
     env.fails(ix, &[&u], IlmError::MarketPaused);
@@ -60,7 +61,13 @@ fn stake_while_paused_fails() {
 fn stake_from_wrong_mint_fails() {
     let mut env = Env::new(Flavor::Token);
     let u = env.user();
-    let ix = ix::stake(&env.market, &u.pubkey(), &env.wallet(&u.pubkey()), STAKE);
+    let ix = ix::stake(
+        &env.market,
+        &u.pubkey(),
+        &u.pubkey(),
+        Some(&env.wallet(&u.pubkey())),
+        STAKE,
+    );
     env.fails_anchor(ix, &[&u], Anchor::ConstraintTokenMint);
 }
 
@@ -69,7 +76,7 @@ fn stake_into_wrong_vault_fails() {
     let mut env = Env::new(Flavor::Token);
     let u = env.user();
     let wallet = env.stake_wallet(&u.pubkey());
-    let ix = ix::stake(&env.market, &u.pubkey(), &wallet, STAKE);
+    let ix = ix::stake(&env.market, &u.pubkey(), &u.pubkey(), Some(&wallet), STAKE);
     let ix = swap(
         ix,
         &env.market.stake_vault,
@@ -233,7 +240,10 @@ fn close_stake_returns_the_rent_of_an_empty_record() {
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
     let rent = env.svm.get_account(&record).unwrap().lamports;
     let before = env.svm.get_account(&u.pubkey()).unwrap().lamports;
-    env.ok(ix::close_stake(&env.market.market, &u.pubkey()), &[&u]);
+    env.ok(
+        ix::close_stake(&env.market.market, &u.pubkey(), &u.pubkey(), &u.pubkey()),
+        &[&u],
+    );
     assert!(env.svm.get_account(&record).is_none_or(|a| a.lamports == 0));
     // The test payer pays the fee: the contributor gets the whole rent back.
     assert_eq!(
@@ -250,7 +260,7 @@ fn close_stake_returns_the_rent_of_an_empty_record() {
 fn close_stake_refuses_tokens_a_pending_withdrawal_or_marks() {
     let mut env = Env::new(Flavor::Token);
     let u = env.staked_user(STAKE);
-    let close = ix::close_stake(&env.market.market, &u.pubkey());
+    let close = ix::close_stake(&env.market.market, &u.pubkey(), &u.pubkey(), &u.pubkey());
     env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
     env.ok(ix::request_unstake(&env.market, &u.pubkey(), STAKE), &[&u]);
     env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
@@ -277,7 +287,12 @@ fn close_stake_refuses_tokens_a_pending_withdrawal_or_marks() {
     // Someone else cannot close it (and take its rent).
     let thief = env.user();
     let steal = swap(
-        ix::close_stake(&env.market.market, &thief.pubkey()),
+        ix::close_stake(
+            &env.market.market,
+            &thief.pubkey(),
+            &thief.pubkey(),
+            &thief.pubkey(),
+        ),
         &env.market.stake(&thief.pubkey()),
         &record,
     );
@@ -319,7 +334,7 @@ fn close_stake_waits_for_live_claims() {
     env.warp(86_400);
     let wallet = env.stake_wallet(&u.pubkey());
     env.ok(ix::withdraw_stake(&env.market, &u.pubkey(), &wallet), &[&u]);
-    let close = ix::close_stake(&env.market.market, &u.pubkey());
+    let close = ix::close_stake(&env.market.market, &u.pubkey(), &u.pubkey(), &u.pubkey());
     env.fails(close.clone(), &[&u], IlmError::StakeNotEmpty);
     // The lease is over: anyone ends the claim, then the record may close.
     let employer_stake = env.stake_wallet(&employer.pubkey());

@@ -226,7 +226,7 @@ fn closing_and_reviving_a_claim_in_one_transaction_does_not_pay_twice() {
     let before = lamports(&env);
     let wallets = [env.wallet(&u.pubkey()), employer_wallet, fee_token];
     let tokens = wallets.map(|k| env.balance(&k));
-    let close = ix::close_claim(&t.task, &u.pubkey());
+    let close = ix::close_claim(&t.task, &u.pubkey(), &u.pubkey());
     let revive = transfer(&env.payer.pubkey(), &claim, rent);
     // Anchor's `close` leaves a system-owned account without lamports or
     // data: used again at once, it is not initialized ...

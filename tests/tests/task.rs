@@ -277,7 +277,7 @@ fn cancel_task_refunds_only_what_no_live_claim_is_owed() {
     // and nobody new can claim
     let c = env.staked_user(150_000_000);
     env.fails(
-        ix::claim_task(&t, &c.pubkey()),
+        ix::claim_task(&t, &c.pubkey(), &c.pubkey()),
         &[&c],
         IlmError::TaskNotOpen,
     );

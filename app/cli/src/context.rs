@@ -436,6 +436,12 @@ impl Ctx {
         self.payer.pubkey()
     }
 
+    /// Who pays fees and the rent of accounts a command opens: `--fee-payer`
+    /// (a sponsor), else the signer. Rent comes back to it when they close.
+    pub fn rent_payer(&self) -> Pubkey {
+        self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey()
+    }
+
     /// Saves the embedded ledger.
     pub fn save(&mut self) -> Result<(), String> {
         self.ledger.save().map_err(|e| e.to_string())
@@ -648,7 +654,7 @@ impl Ctx {
             .map_err(|e| e.to_string())?
             .is_none();
         // The fee payer pays the rent too: no extra signature for it.
-        let rent_payer = self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey();
+        let rent_payer = self.rent_payer();
         let create = missing.then(|| token::create_ata(&rent_payer, owner, mint, token_program));
         Ok((ata, create.into_iter().collect()))
     }
@@ -715,7 +721,7 @@ impl Ctx {
                 .flatten()
                 .filter_map(|p| p.keypair().ok()),
         );
-        let fee_payer = self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey();
+        let fee_payer = self.rent_payer();
         let tx = offline::sign_partial(
             instructions,
             &fee_payer,

@@ -427,6 +427,12 @@ fn demo_pays_every_path() {
         assert!(p["CU per payout"].as_u64().unwrap() > 0, "{p}");
     }
     assert_eq!(out["epoch contributors paid"], 300);
+    // the newcomer started from an empty wallet, was paid, never held a
+    // lamport, and its sponsor got the rent back
+    let newcomer = &out["newcomer (started with 0 SOL and 0 tokens)"];
+    assert_eq!(newcomer["earned"], "10", "{newcomer}");
+    assert_eq!(newcomer["lamports held"], 0);
+    assert_ne!(newcomer["rent returned to the sponsor (SOL)"], "0");
     assert!(
         !Path::new(&sh.path("ledger.bin")).exists(),
         "the demo never touches the saved ledger"

@@ -242,6 +242,75 @@ fn a_fee_payer_pays_for_the_signer() {
     );
 }
 
+/// A contributor with an empty wallet (no lamports, no token account) claims
+/// a task's newcomer slot and delivers through a sponsor (`--fee-payer`),
+/// which pays the fees and the rent of its stake record and claim; it is paid
+/// and still holds no lamports.
+#[test]
+fn an_empty_wallet_claims_and_is_paid_through_a_sponsor() {
+    let (server, c) = cluster(&["employer", "sponsor"]);
+    let erin = c.pubkey("erin");
+    let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    let stake_mint = s(&c.json("employer", &["mint", "create"])["mint"]);
+    c.json(
+        "employer",
+        &[
+            "market",
+            "create",
+            "--stake-mint",
+            &stake_mint,
+            "--min-stake",
+            "100",
+        ],
+    );
+    c.json("employer", &["mint", "airdrop", &mint, "100"]);
+    let spec = c.path("spec.md");
+    let task = s(&c.json(
+        "employer",
+        &[
+            "task",
+            "create",
+            "--mint",
+            &mint,
+            "--reward",
+            "10",
+            "--slots",
+            "2",
+            "--bond",
+            "20",
+            "--newcomer-slots",
+            "1",
+            "--spec",
+            spec.to_str().unwrap(),
+        ],
+    )["task"]);
+    let lamports = |who: &str| server.lamports(&c.pubkey(who).parse().unwrap());
+    let sponsor_before = lamports("sponsor");
+    let sponsor = c.keypair("sponsor");
+    let sponsored = ["--fee-payer", sponsor.to_str().unwrap()];
+    let claimed = c.json(
+        "erin",
+        &[&sponsored[..], &["work", "claim", &task]].concat(),
+    );
+    assert_eq!(claimed["status"], "leased");
+    let hash = "ab".repeat(32);
+    let submit = ["work", "submit", &task, "--result-hash", &hash];
+    c.json("erin", &[&sponsored[..], &submit[..]].concat());
+    let claims = c.json("employer", &["task", "claims", &task]);
+    assert_eq!(claims["claims"][0]["newcomer"], true);
+    assert_eq!(claims["claims"][0]["bond"], "0");
+    assert_eq!(claims["claims"][0]["rent_payer"], c.pubkey("sponsor"));
+    let paid = c.json("employer", &["review", "approve", &task, &erin]);
+    assert_eq!(paid["paid"], "10");
+    assert_eq!(lamports("erin"), 0, "the newcomer never needed a lamport");
+    assert!(lamports("sponsor") < sponsor_before, "the sponsor paid");
+    let stake = c.json("erin", &["stake", "show"]);
+    assert_eq!(
+        (stake["completed"].as_u64(), stake["amount"].as_str()),
+        (Some(1), Some("0"))
+    );
+}
+
 /// Anyone can deploy a program at ilm's local id on a public cluster: before
 /// the first transaction, the deployed ELF is compared with the carried
 /// `.so`. Reads still work; sends are refused unless the operator says so.

@@ -75,6 +75,7 @@ pub mod coverage {
             deadline: args.deadline,
             lease_secs: args.lease_secs,
             bond: args.bond,
+            newcomer_slots: 0,
             review_secs: 0,
             qualification: Qualification::default(),
             spec_hash: args.spec_hash,

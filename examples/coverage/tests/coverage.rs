@@ -447,7 +447,13 @@ fn the_gate_reads_only_real_records_of_its_market() {
     );
     let from = net.env.stake_wallet(&newcomer.pubkey());
     net.env.ok(
-        ix::stake(&other_market, &newcomer.pubkey(), &from, 150_000_000),
+        ix::stake(
+            &other_market,
+            &newcomer.pubkey(),
+            &newcomer.pubkey(),
+            Some(&from),
+            150_000_000,
+        ),
         &[&newcomer],
     );
     let elsewhere = pda::stake(&other_market.market, &newcomer.pubkey()).0;

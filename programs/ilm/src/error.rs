@@ -156,4 +156,12 @@ pub enum IlmError {
     StakeNotEmpty,
     #[msg("A stake record with rejections, expiries or abandons stays open: its marks stay with the contributor")]
     StakeHasMarks,
+    #[msg("No lease without a bond is free on this task (its newcomer_slots are held): stake the task's bond and the market minimum, or try again later")]
+    NewcomerSlotsTaken,
+    #[msg("Without a bond a contributor holds one lease at a time, and none once its expiries and abandons outnumber its paid completions: stake the task's bond to claim")]
+    NewcomerLeaseLimit,
+    #[msg("Staking tokens needs the contributor's token account of the stake mint (amount 0, which only opens the record, needs none)")]
+    NoStakeSource,
+    #[msg("Only the contributor, or the rent payer of a record with no paid completions, may close a stake record")]
+    NotStakeCloser,
 }

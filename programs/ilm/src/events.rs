@@ -99,6 +99,10 @@ pub struct TaskClaimed {
     pub contributor: Pubkey,
     pub bond: u64,
     pub lease_expires_at: i64,
+    /// Who paid the claim's rent.
+    pub rent_payer: Pubkey,
+    /// Taken without a bond, in one of the task's newcomer slots.
+    pub newcomer: bool,
 }
 
 #[event]
@@ -149,6 +153,8 @@ pub struct WorkRejected {
 pub struct ClaimClosed {
     pub claim: Pubkey,
     pub contributor: Pubkey,
+    /// Where the rent went.
+    pub rent_payer: Pubkey,
 }
 
 #[event]
@@ -214,4 +220,6 @@ pub struct BitmapClosed {
 pub struct StakeClosed {
     pub market: Pubkey,
     pub contributor: Pubkey,
+    /// Where the rent went.
+    pub rent_payer: Pubkey,
 }

@@ -1,8 +1,10 @@
 //! `ilm demo`: a whole market on a fresh in-memory embedded ledger running the
 //! real program: a labeling task paid by commit-reveal, a DePIN task paid by
-//! 2-of-3 attestations, a judged task with approve, reject and auto-approve,
+//! 2-of-3 attestations, a judged task with approve, reject and auto-approve
+//! (and a newcomer who starts from an empty wallet, carried by a sponsor),
 //! and one epoch paid to N contributors by a Merkle root. Ends with a summary:
-//! paid, fees, compute units per payout path, rent locked, transactions, time.
+//! paid, fees, compute units per payout path, rent locked, what the sponsor
+//! spent, transactions, time.
 use crate::context::Ctx;
 use crate::output::Report;
 use crate::payouts::push;
@@ -109,7 +111,13 @@ impl Demo<'_> {
             let stake_mint = self.market.stake_mint;
             self.mint_to(&stake_mint, &kp.pubkey(), stake_tokens)?;
             let wallet = token::ata(&kp.pubkey(), &stake_mint, &token::TOKEN_PROGRAM);
-            let stake = ix::stake(&self.market, &kp.pubkey(), &wallet, stake_tokens);
+            let stake = ix::stake(
+                &self.market,
+                &kp.pubkey(),
+                &kp.pubkey(),
+                Some(&wallet),
+                stake_tokens,
+            );
             self.send(&[stake], &[&kp])?;
         }
         Ok(kp)
@@ -120,10 +128,26 @@ impl Demo<'_> {
         self.ctx.mint_to(mint, &info, owner, amount).map(|_| ())
     }
 
+    /// Sends `ixs` with `fee_payer` paying the fees (a sponsor) and signing with `signers`.
+    fn send_paid_by(
+        &mut self,
+        fee_payer: &Keypair,
+        ixs: &[anchor_lang::solana_program::instruction::Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Sent, String> {
+        let mut all = vec![fee_payer];
+        all.extend_from_slice(signers);
+        self.ctx
+            .ledger
+            .send(ixs, fee_payer, &all)
+            .map_err(|e| e.to_string())
+    }
+
     fn create_task(
         &mut self,
         reward: u64,
         slots: u32,
+        newcomer_slots: u32,
         verifier: Verifier,
         bond: u64,
         spec: &str,
@@ -158,6 +182,7 @@ impl Demo<'_> {
             deadline: now + 7 * 86_400,
             lease_secs: 3_600,
             bond,
+            newcomer_slots,
             review_secs: 86_400,
             qualification: Qualification::default(),
             spec_hash: Sha256::digest(spec).into(),
@@ -247,6 +272,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let label = d.create_task(
         2 * TOKEN,
         3,
+        0,
         Verifier::Preimage {
             answer_hash: [0; 32],
             salt_hash: [0; 32],
@@ -265,7 +291,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             answer::commitment(&label.task, &who.pubkey(), said.as_bytes(), &salt_of(who));
         d.send(
             &[
-                ix::claim_task(&label, &who.pubkey()),
+                ix::claim_task(&label, &who.pubkey(), &who.pubkey()),
                 ix::commit_answer(&label, &who.pubkey(), commitment),
             ],
             &[who],
@@ -296,11 +322,15 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let depin = d.create_task(
         TOKEN / 20,
         1_000,
+        0,
         Verifier::Attested,
         10 * TOKEN,
         "Relay bandwidth; 1 unit = 1 GB",
     )?;
-    d.send(&[ix::claim_task(&depin, &dave.pubkey())], &[&dave])?;
+    d.send(
+        &[ix::claim_task(&depin, &dave.pubkey(), &dave.pubkey())],
+        &[&dave],
+    )?;
     let domain = d
         .ctx
         .load::<ilm_client::Market>(&d.market.market, "market")?
@@ -331,10 +361,11 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         d.pay("submit_attested (2-of-3 ed25519)", &ixs, &[])?;
     }
 
-    step(d.ctx, "judged task: alice is approved, bob rejected, carol's work pays itself after the review window");
+    step(d.ctx, "judged task: alice is approved, bob rejected, carol's work pays itself after the review window; erin, with 0 SOL and 0 tokens, takes its newcomer slot through a sponsor and is approved");
     let judged = d.create_task(
         10 * TOKEN,
-        3,
+        4,
+        1,
         Verifier::Review,
         20 * TOKEN,
         "Label 100 street photos",
@@ -343,18 +374,39 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
         let result: [u8; 32] = Sha256::digest(format!("labels by {}", who.pubkey())).into();
         d.send(
             &[
-                ix::claim_task(&judged, &who.pubkey()),
+                ix::claim_task(&judged, &who.pubkey(), &who.pubkey()),
                 ix::submit_work(&judged, &who.pubkey(), result, "ipfs://demo/result".into()),
             ],
             &[who],
         )?;
     }
+    // erin's wallet is empty: the sponsor opens her stake record (no
+    // tokens), her claim and her token account, and pays the fees; she signs.
+    let sponsor = Keypair::new();
+    d.ctx
+        .ledger
+        .airdrop(&sponsor.pubkey(), LAMPORTS_PER_SOL)
+        .map_err(|e| e.to_string())?;
+    let sponsor_start = lamports(&d, &sponsor.pubkey())?;
+    let erin = Keypair::new();
+    let (e, s) = (erin.pubkey(), sponsor.pubkey());
+    let result: [u8; 32] = Sha256::digest(format!("labels by {e}")).into();
+    let erin_work = [
+        ix::stake(&d.market, &e, &s, None, 0),
+        ix::claim_task(&judged, &e, &s),
+        token::create_ata(&s, &e, &d.mint, &token::TOKEN_PROGRAM),
+        ix::submit_work(&judged, &e, result, "ipfs://demo/result".into()),
+    ];
+    d.send_paid_by(&sponsor, &erin_work, &[&erin])?;
     let alice_wallet = token::ata(&alice.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
-    d.pay(
-        "approve_work (judged)",
-        &[ix::approve_work(&judged, &alice.pubkey(), &alice_wallet)],
-        &[&employer_kp],
-    )?;
+    let erin_wallet = token::ata(&e, &d.mint, &token::TOKEN_PROGRAM);
+    for (who, wallet) in [(alice.pubkey(), alice_wallet), (e, erin_wallet)] {
+        d.pay(
+            "approve_work (judged)",
+            &[ix::approve_work(&judged, &who, &wallet)],
+            &[&employer_kp],
+        )?;
+    }
     d.send(
         &[ix::reject_work(
             &judged,
@@ -380,6 +432,7 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     let epoch_task = d.create_task(
         epoch_total,
         1,
+        0,
         Verifier::Merkle {
             root: [0; 32],
             leaf_count: 0,
@@ -421,7 +474,45 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     collect.extend(d.tasks.iter().map(|t| ix::collect_fees(t, &fee_wallet)));
     d.send(&collect, &[])?;
 
-    summary(&mut d, &names, &people, &pushed, &refused, started)
+    step(d.ctx, "the judged task ends: the employer closes it, erin's claim and stake record close, and their rent goes back to the sponsor");
+    d.ctx.ledger.warp(8 * 86_400).map_err(|e| e.to_string())?;
+    let employer_wallet = token::ata(&employer, &d.mint, &token::TOKEN_PROGRAM);
+    let close_task = ix::close_task(&judged, &employer_wallet, &fee_wallet);
+    d.send(&[close_task], &[&employer_kp])?;
+    let rent_returned = lamports(&d, &judged.claim(&e))? + lamports(&d, &d.market.stake(&e))?;
+    let close_erin = [
+        ix::close_claim(&judged.task, &e, &s),
+        ix::close_stake(&d.market.market, &e, &e, &s),
+    ];
+    d.send_paid_by(&sponsor, &close_erin, &[&erin])?;
+    let newcomer = Newcomer {
+        earned: d.ctx.balance(&erin_wallet)?,
+        lamports: lamports(&d, &e)?,
+        sponsor_spent: sponsor_start - lamports(&d, &s)?,
+        rent_returned,
+    };
+
+    summary(
+        &mut d, &names, &people, &pushed, &refused, &newcomer, started,
+    )
+}
+
+/// Lamports of `key` (0 when the account does not exist).
+fn lamports(d: &Demo, key: &Pubkey) -> Result<u64, String> {
+    let account = d.ctx.ledger.account(key).map_err(|e| e.to_string())?;
+    Ok(account.map_or(0, |a| a.lamports))
+}
+
+/// How the contributor who started from an empty wallet ended.
+struct Newcomer {
+    /// Tokens earned.
+    earned: u64,
+    /// Lamports it holds (it never needed any).
+    lamports: u64,
+    /// Lamports the sponsor is down: fees and the newcomer's token account.
+    sponsor_spent: u64,
+    /// Rent of the claim and stake record the sponsor paid and got back.
+    rent_returned: u64,
 }
 
 fn summary(
@@ -430,6 +521,7 @@ fn summary(
     people: &[Keypair],
     pushed: &PushStats,
     refused: &[String],
+    newcomer: &Newcomer,
     started: Instant,
 ) -> Result<Report, String> {
     let balance = |d: &Demo, owner: &Pubkey| {
@@ -469,12 +561,7 @@ fn summary(
     let mut rent_locked = 0;
     for t in &d.tasks {
         escrow_left += d.ctx.balance(&t.vault)?;
-        rent_locked += d
-            .ctx
-            .ledger
-            .account(&t.vault)
-            .map_err(|e| e.to_string())?
-            .map_or(0, |a| a.lamports);
+        rent_locked += lamports(d, &t.vault)?;
     }
     let ilm_accounts = d
         .ctx
@@ -492,6 +579,12 @@ fn summary(
     let mut r = report! {
         "payout paths" => paths,
         "contributors" => earners,
+        "newcomer (started with 0 SOL and 0 tokens)" => serde_json::json!({
+            "earned": tokens(newcomer.earned),
+            "lamports held": newcomer.lamports,
+            "sponsor spent (SOL)": crate::units::format_sol(newcomer.sponsor_spent),
+            "rent returned to the sponsor (SOL)": crate::units::format_sol(newcomer.rent_returned),
+        }),
         "epoch contributors paid" => pushed.paid,
         "paid to contributors" => tokens(paid_total),
         "protocol fees" => tokens(fees),

@@ -48,7 +48,11 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
                     keys.stake_mint
                 ));
             }
-            ctx.send(&[ix::stake(&keys, &me, &wallet, base)], &[])?.0
+            // Amount 0 only opens the record: no token account needed.
+            let source = (base > 0).then_some(&wallet);
+            let payer = ctx.rent_payer();
+            ctx.send(&[ix::stake(&keys, &me, &payer, source, base)], &[])?
+                .0
         }
         StakeCmd::Unstake { amount } => {
             let base = parse_amount(&amount, decimals)?;
@@ -66,10 +70,13 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
                 .account(&record)
                 .map_err(|e| e.to_string())?
                 .map_or(0, |a| a.lamports);
-            let (sent, _) = ctx.send(&[ix::close_stake(&keys.market, &me)], &[])?;
+            let stake: ilm_client::Stake = ctx.load(&record, "stake")?;
+            let close = ix::close_stake(&keys.market, &me, &me, &stake.rent_payer);
+            let (sent, _) = ctx.send(&[close], &[])?;
             let mut r = report! {
                 "closed" => record.to_string(),
                 "rent_returned_sol" => format_sol(rent),
+                "rent_returned_to" => stake.rent_payer.to_string(),
             };
             tx_fields(&mut r, &sent);
             return Ok(r);
@@ -101,5 +108,6 @@ fn describe(ctx: &Ctx, address: &Pubkey, who: &Pubkey, decimals: u8) -> Result<R
         "expired" => s.expired,
         "abandoned" => s.abandoned,
         "earned_base_units" => s.earned,
+        "rent_payer" => s.rent_payer.to_string(),
     })
 }

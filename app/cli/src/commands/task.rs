@@ -99,6 +99,10 @@ pub struct CreateArgs {
     /// Stake locked per claim, in stake-mint tokens (above 0; not for merkle tasks).
     #[arg(long)]
     bond: Option<String>,
+    /// Leases without a bond the task admits at once: newcomers with no
+    /// stake (or less than the bond) may claim these; they risk no bond.
+    #[arg(long, default_value_t = 0)]
+    newcomer_slots: u32,
     /// Your window to judge a submission before it pays itself (review
     /// tasks), or for contributors to reveal after `open-reveals` (preimage, at least 1h).
     #[arg(long, default_value = "1d")]
@@ -311,6 +315,7 @@ fn create(ctx: &mut Ctx, a: CreateArgs) -> Result<Report, String> {
         deadline: now + parse_duration(&a.deadline)?,
         lease_secs: parse_duration(&a.lease)?,
         bond: bond.unwrap_or(0),
+        newcomer_slots: a.newcomer_slots,
         review_secs: parse_duration(&a.review)?,
         qualification: Qualification {
             min_completed: a.min_completed,
@@ -366,6 +371,8 @@ pub fn describe(ctx: &Ctx, address: &Pubkey) -> Result<Report, String> {
         "slots" => t.max_completions,
         "completed" => t.completions,
         "active_claims" => t.active,
+        "newcomer_slots" => t.newcomer_slots,
+        "newcomer_claims" => t.newcomers,
         "free_slots" => t.max_completions.saturating_sub(t.completions + t.active),
         "escrow" => format_amount(ctx.balance(&keys.vault)?, d),
         "fees_owed" => format_amount(t.fees_owed, d),
@@ -421,6 +428,8 @@ fn claims(ctx: &Ctx, task: &Pubkey) -> Result<Report, String> {
             "contributor": c.contributor.to_string(),
             "status": claim_status(c.status),
             "bond": format_amount(c.bond, stake_decimals),
+            "newcomer": c.newcomer,
+            "rent_payer": c.rent_payer.to_string(),
             "result_hash": hex_or_none(&c.result_hash),
             "result_uri": if c.result_hash == [0; 32] { None } else { result_uri(ctx, &address, &c.contributor)? },
             "submitted_at": time_or_none(c.submitted_at),

@@ -92,13 +92,21 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 ));
             }
             let stake: Option<ilm_client::Stake> = ctx.try_load(&keys.stake(&me), "stake")?;
+            let payer = ctx.rent_payer();
+            let mut ixs = Vec::new();
             if stake.is_none() {
-                return Err(format!(
-                    "you ({me}) have no stake in market {}: `ilm stake deposit <AMOUNT>` first",
-                    keys.market
-                ));
+                if t.newcomer_slots == 0 {
+                    return Err(format!(
+                        "you ({me}) have no stake in market {}: `ilm stake deposit <AMOUNT>` first",
+                        keys.market
+                    ));
+                }
+                // A newcomer's record opens with the claim, without tokens.
+                let (market, _) = ctx.market_of(&t)?;
+                ixs.push(ix::stake(&market, &me, &payer, None, 0));
             }
-            let (sent, _) = ctx.send(&[ix::claim_task(&keys, &me)], &[])?;
+            ixs.push(ix::claim_task(&keys, &me, &payer));
+            let (sent, _) = ctx.send(&ixs, &[])?;
             finish(ctx, &task, &me, &sent, None)
         }
         WorkCmd::Submit {
@@ -203,11 +211,14 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("{who} has no claim on task {task} (closed already?)"))?
                 .lamports;
-            let (sent, _) = ctx.send(&[ix::close_claim(&task, &who)], &[])?;
+            let record: Claim = ctx.load(&claim, "claim")?;
+            let close = ix::close_claim(&task, &who, &record.rent_payer);
+            let (sent, _) = ctx.send(&[close], &[])?;
             let mut r = report! {
                 "closed" => claim.to_string(),
                 "contributor" => who.to_string(),
                 "rent_returned_sol" => format_sol(rent),
+                "rent_returned_to" => record.rent_payer.to_string(),
             };
             tx_fields(&mut r, &sent);
             Ok(r)

@@ -28,7 +28,7 @@ impl AbandonClaim<'_> {
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        a.task.release_slot()?;
+        a.task.end_claim(&a.claim)?;
         a.stake.unlock(a.claim.bond)?;
         a.stake.claim_finished();
         a.stake.abandoned = a.stake.abandoned.saturating_add(1);

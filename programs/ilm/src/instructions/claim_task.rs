@@ -7,10 +7,15 @@ use anchor_lang::prelude::*;
 
 /// Takes a lease on one completion slot. The claim PDA makes a second claim
 /// by the same contributor on the same task fail at account creation.
+/// `rent_payer` pays the claim's rent (the contributor itself, or a sponsor
+/// such as the employer or a fee-payer service) and gets it back at
+/// `close_claim`. A contributor whose stake cannot cover the bond or the
+/// market minimum takes one of the task's `newcomer_slots`, without a bond.
 #[derive(Accounts)]
 pub struct ClaimTask<'info> {
-    #[account(mut)]
     pub contributor: Signer<'info>,
+    #[account(mut)]
+    pub rent_payer: Signer<'info>,
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
     #[account(mut)]
@@ -19,7 +24,7 @@ pub struct ClaimTask<'info> {
     pub stake: Box<Account<'info, Stake>>,
     #[account(
         init,
-        payer = contributor,
+        payer = rent_payer,
         space = 8 + Claim::INIT_SPACE,
         seeds = [CLAIM_SEED, task.key().as_ref(), contributor.key().as_ref()],
         bump,
@@ -45,11 +50,20 @@ impl ClaimTask<'_> {
             IlmError::ClaimTooLate
         );
         require_keys_neq!(self.contributor.key(), task.employer, IlmError::SelfDealing);
-        require!(
-            stake.active() >= market.min_stake,
-            IlmError::StakeBelowMinimum
-        );
-        require!(stake.free() >= task.bond, IlmError::InsufficientFreeStake);
+        if !self.bonded() {
+            if task.newcomer_slots == 0 {
+                require!(
+                    stake.active() >= market.min_stake,
+                    IlmError::StakeBelowMinimum
+                );
+                return err!(IlmError::InsufficientFreeStake);
+            }
+            require!(
+                task.newcomers < task.newcomer_slots,
+                IlmError::NewcomerSlotsTaken
+            );
+            require!(stake.may_lease_unbonded(), IlmError::NewcomerLeaseLimit);
+        }
         let q = task.qualification;
         require!(
             stake.qualifies(q.min_completed, q.max_reject_bps),
@@ -58,17 +72,31 @@ impl ClaimTask<'_> {
         Ok(())
     }
 
+    /// The stake covers the market minimum and the task's bond.
+    fn bonded(&self) -> bool {
+        self.stake.active() >= self.market.min_stake && self.stake.free() >= self.task.bond
+    }
+
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let now = now()?;
         let a = ctx.accounts;
-        a.task.take_slot()?;
-        a.stake.lock(a.task.bond)?;
+        let newcomer = !a.bonded();
+        let bond = if newcomer {
+            a.task.take_newcomer_slot()?;
+            0
+        } else {
+            a.task.take_slot()?;
+            a.task.bond
+        };
+        a.stake.lock(bond)?;
         let claim = &mut a.claim;
         claim.task = a.task.key();
         claim.contributor = a.contributor.key();
         claim.status = ClaimStatus::Leased;
-        claim.bond = a.task.bond;
+        claim.bond = bond;
         claim.lease_expires_at = now.saturating_add(a.task.lease_secs);
+        claim.rent_payer = a.rent_payer.key();
+        claim.newcomer = newcomer;
         claim.bump = ctx.bumps.claim;
         emit!(TaskClaimed {
             task: claim.task,
@@ -76,6 +104,8 @@ impl ClaimTask<'_> {
             contributor: claim.contributor,
             bond: claim.bond,
             lease_expires_at: claim.lease_expires_at,
+            rent_payer: claim.rent_payer,
+            newcomer,
         });
         Ok(())
     }

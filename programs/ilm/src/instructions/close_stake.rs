@@ -3,23 +3,35 @@ use crate::events::StakeClosed;
 use crate::state::Stake;
 use anchor_lang::prelude::*;
 
-/// Returns an empty stake record's rent to its contributor: no tokens, no
+/// Returns an empty stake record's rent to whoever paid it (`rent_payer`):
+/// no tokens, no
 /// pending withdrawal, no bond and no live claim (an Attested claim still
 /// being paid needs the record, and its task cannot close without it). Only
 /// a record without marks closes: rejections, expiries and abandons stay with the
 /// contributor (a fresh record must not wash them out of a qualification or
-/// an integrator's gate). Completions are given up with the record.
+/// an integrator's gate). Completions are given up with the record, so the
+/// contributor closes it, or the rent payer while it has none: a sponsor
+/// gets its rent back from a newcomer who never finished a task, and never
+/// erases a track record.
 #[derive(Accounts)]
 pub struct CloseStake<'info> {
-    #[account(mut)]
-    pub contributor: Signer<'info>,
-    #[account(mut, close = contributor, has_one = contributor)]
+    /// The contributor, or the rent payer of a record without completions.
+    pub closer: Signer<'info>,
+    #[account(mut, close = rent_payer, has_one = rent_payer)]
     pub stake: Box<Account<'info, Stake>>,
+    /// CHECK: receives the record's rent; bound to it by `has_one`.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
 }
 
 impl CloseStake<'_> {
     pub fn validate(&self) -> Result<()> {
         let s = &self.stake;
+        let closer = self.closer.key();
+        require!(
+            closer == s.contributor || (closer == s.rent_payer && s.completed == 0),
+            IlmError::NotStakeCloser
+        );
         require!(
             s.amount == 0 && s.locked == 0 && s.unstake_pending == 0 && s.live_claims == 0,
             IlmError::StakeNotEmpty
@@ -35,6 +47,7 @@ impl CloseStake<'_> {
         emit!(StakeClosed {
             market: ctx.accounts.stake.market,
             contributor: ctx.accounts.stake.contributor,
+            rent_payer: ctx.accounts.stake.rent_payer,
         });
         Ok(())
     }

@@ -24,6 +24,9 @@ pub struct CreateTaskArgs {
     pub lease_secs: i64,
     /// Stake each claim locks, in stake-mint base units; above 0 unless Merkle.
     pub bond: u64,
+    /// Leases without a bond the task admits at once, for newcomers whose
+    /// stake cannot cover `bond` or the market minimum; 0 admits none.
+    pub newcomer_slots: u32,
     /// Review window (Review) or reveal window (Preimage, at least 1 hour), at most 30 days.
     pub review_secs: i64,
     /// Track record a contributor needs to claim.
@@ -171,6 +174,8 @@ impl CreateTask<'_> {
         task.max_completions = args.max_completions;
         task.completions = 0;
         task.active = 0;
+        task.newcomer_slots = args.newcomer_slots;
+        task.newcomers = 0;
         task.deadline = args.deadline;
         task.lease_secs = args.lease_secs;
         task.bond = args.bond;

@@ -6,15 +6,18 @@ use crate::state::{Market, Stake};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
+/// `rent_payer` pays the stake record's rent when this call opens it (the
+/// contributor, or a sponsor) and gets it back at `close_stake`.
 #[derive(Accounts)]
 pub struct StakeTokens<'info> {
-    #[account(mut)]
     pub contributor: Signer<'info>,
+    #[account(mut)]
+    pub rent_payer: Signer<'info>,
     pub market: Box<Account<'info, Market>>,
     /// Opened by the contributor's first stake; `amount` may be 0 just to open it.
     #[account(
         init_if_needed,
-        payer = contributor,
+        payer = rent_payer,
         space = 8 + Stake::INIT_SPACE,
         seeds = [STAKE_SEED, market.key().as_ref(), contributor.key().as_ref()],
         bump,
@@ -31,8 +34,10 @@ pub struct StakeTokens<'info> {
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
     #[account(mut, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// The tokens' source; none when `amount` is 0 (a newcomer opening its
+    /// record holds no token account yet).
     #[account(mut, token::mint = stake_mint, token::token_program = token_program)]
-    pub contributor_token: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub contributor_token: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
@@ -44,19 +49,25 @@ impl StakeTokens<'_> {
 
     pub fn handler(ctx: Context<Self>, amount: u64) -> Result<()> {
         let a = ctx.accounts;
-        transfer(
-            &a.token_program,
-            a.contributor_token.to_account_info(),
-            &a.stake_mint,
-            a.stake_vault.to_account_info(),
-            a.contributor.to_account_info(),
-            &[],
-            amount,
-        )?;
+        if amount > 0 {
+            let Some(source) = &a.contributor_token else {
+                return err!(IlmError::NoStakeSource);
+            };
+            transfer(
+                &a.token_program,
+                source.to_account_info(),
+                &a.stake_mint,
+                a.stake_vault.to_account_info(),
+                a.contributor.to_account_info(),
+                &[],
+                amount,
+            )?;
+        }
         let stake = &mut a.stake;
         if stake.contributor == Pubkey::default() {
             stake.market = a.market.key();
             stake.contributor = a.contributor.key();
+            stake.rent_payer = a.rent_payer.key();
             stake.bump = ctx.bumps.stake;
         }
         stake.deposit(amount)?;

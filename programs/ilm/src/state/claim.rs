@@ -49,6 +49,10 @@ pub struct Claim {
     pub submitted_at: i64,
     /// Attested verifier: units already paid.
     pub paid_units: u64,
+    /// Who paid this account's rent (the contributor or a sponsor); `close_claim` returns it there.
+    pub rent_payer: Pubkey,
+    /// Taken without a bond, in one of the task's `newcomer_slots`.
+    pub newcomer: bool,
     /// Canonical bump of this PDA.
     pub bump: u8,
 }

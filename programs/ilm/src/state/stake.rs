@@ -39,6 +39,8 @@ pub struct Stake {
     /// `locked` alone cannot say the record is out of use; `close_stake`
     /// needs this at 0.
     pub live_claims: u32,
+    /// Who paid this account's rent (the contributor or a sponsor); `close_stake` returns it there.
+    pub rent_payer: Pubkey,
     /// Canonical bump of this PDA.
     pub bump: u8,
 }
@@ -90,6 +92,14 @@ impl Stake {
         self.amount = sub(self.amount, amount)?;
         self.unstake_pending = 0;
         Ok(amount)
+    }
+
+    /// May take a lease without a bond (a task's newcomer slot): one live
+    /// lease at a time, and none once its expiries and abandons outnumber its
+    /// paid completions, so a wallet that squats a slot loses the way in.
+    pub fn may_lease_unbonded(&self) -> bool {
+        self.live_claims == 0
+            && u64::from(self.expired) + u64::from(self.abandoned) <= u64::from(self.completed)
     }
 
     /// Locks a bond for a new lease and counts the claim as live.
@@ -156,6 +166,7 @@ mod tests {
             abandoned: 0,
             earned: 0,
             live_claims: 0,
+            rent_payer: Pubkey::default(),
             bump: 0,
         }
     }

@@ -98,6 +98,11 @@ pub struct Task {
     pub completions: u32,
     /// Slots held by live claims (leased, committed, submitted or verified).
     pub active: u32,
+    /// Live leases without a bond this task admits at once (newcomers whose
+    /// stake cannot cover the bond or the market minimum); 0 admits none.
+    pub newcomer_slots: u32,
+    /// Live leases without a bond (at most `newcomer_slots`, part of `active`).
+    pub newcomers: u32,
     /// No new claims at or after this time; leases never run past it.
     pub deadline: i64,
     /// How long a claim holds its slot before it can be expired.
@@ -160,6 +165,35 @@ impl Task {
     pub fn take_slot(&mut self) -> Result<()> {
         require!(self.free_slots() > 0, IlmError::NoFreeSlot);
         self.active += 1;
+        Ok(())
+    }
+
+    /// Takes a free slot for a lease without a bond (a newcomer's).
+    pub fn take_newcomer_slot(&mut self) -> Result<()> {
+        require!(
+            self.newcomers < self.newcomer_slots,
+            IlmError::NewcomerSlotsTaken
+        );
+        self.take_slot()?;
+        self.newcomers += 1;
+        Ok(())
+    }
+
+    /// A claim ended (paid, rejected, abandoned or expired): its slot, and
+    /// its newcomer slot if it had no bond, are free again.
+    pub fn end_claim(&mut self, claim: &crate::state::Claim) -> Result<()> {
+        self.release_slot()?;
+        self.release_newcomer(claim)
+    }
+
+    /// Frees the newcomer slot of a claim without a bond.
+    pub fn release_newcomer(&mut self, claim: &crate::state::Claim) -> Result<()> {
+        if claim.newcomer {
+            self.newcomers = self
+                .newcomers
+                .checked_sub(1)
+                .ok_or_else(|| error!(IlmError::MathOverflow))?;
+        }
         Ok(())
     }
 
@@ -293,6 +327,8 @@ mod tests {
             max_completions: slots,
             completions: 0,
             active: 0,
+            newcomer_slots: 0,
+            newcomers: 0,
             deadline: 1,
             lease_secs: 1,
             bond: 1,
