@@ -6,7 +6,7 @@ export RUSTDOC := /usr/bin/rustdoc
 CARGO := /usr/bin/cargo
 SO := target/deploy/ilm.so
 
-.PHONY: setup build test lint bench demo ilm idl idl-baseline latency scale
+.PHONY: setup build test lint bench demo ilm idl idl-baseline latency scale kora
 
 ## setup: install the offline SBF toolchain (apt + sbpf-linker); a no-op once done
 setup:
@@ -68,3 +68,8 @@ scale: build
 ## latency: a simple command's wall time on an embedded ledger after a 50,000-recipient push (minutes; not in `make test`)
 latency: build
 	@$(CARGO) test --locked -p ilm-cli --test latency -- --ignored --nocapture
+
+## kora: the sponsored path through a real Kora server (kora-cli 2.2.0-beta.8, installed once into target/kora by scripts/kora/install.sh: about 25 minutes) in front of the test RPC server; not in CI
+kora: build
+	@bash scripts/kora/install.sh
+	@$(CARGO) test --locked -p ilm-cli --test kora -- --ignored --nocapture

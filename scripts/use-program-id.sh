@@ -2,7 +2,8 @@
 # Rebuilds ilm for an operator's own program id. The id in keys/ is public
 # (anyone can deploy at it on a public cluster), so a deployment outside
 # local ledgers needs its own keypair: this writes one when KEYPAIR does not
-# exist, puts its address in declare_id!, Anchor.toml and the IDL, and
+# exist, puts its address in declare_id!, Anchor.toml, the IDL and the
+# fee-payer policy (kora/kora.toml), and
 # rebuilds the program and the CLI, which then refuse any other program.
 #
 #   scripts/use-program-id.sh ~/ilm-program-keypair.json
@@ -23,8 +24,8 @@ old=$(sed -n 's/^declare_id!("\([1-9A-HJ-NP-Za-km-z]*\)");$/\1/p' programs/ilm/s
 if [[ $old == "$new" ]]; then
   echo "ilm is already built for $new"
 else
-  sed -i "s/$old/$new/g" programs/ilm/src/lib.rs Anchor.toml idl/ilm.json idl/baseline.json
-  echo "program id $old -> $new (programs/ilm/src/lib.rs, Anchor.toml, idl/)"
+  sed -i "s/$old/$new/g" programs/ilm/src/lib.rs Anchor.toml idl/ilm.json idl/baseline.json kora/kora.toml
+  echo "program id $old -> $new (programs/ilm/src/lib.rs, Anchor.toml, idl/, kora/kora.toml)"
 fi
 make build
 /usr/bin/cargo build --locked -q -p ilm-cli -p ilm-migrate

@@ -323,3 +323,40 @@ fn a_sponsor_cannot_act_without_the_contributors_signature() {
         Anchor::AccountNotSigner as u32,
     );
 }
+
+#[test]
+fn every_end_of_a_newcomer_lease_gives_its_slot_back() {
+    // rejected
+    let mut env = Env::attested(Flavor::Token, 1, 1);
+    let employer = env.user();
+    let sponsor = env.user();
+    let t = newcomer_task(&mut env, &employer, 0, 1);
+    let u = env.newcomer();
+    sponsored_claim(&mut env, &sponsor, &u, &t).unwrap();
+    let submit = ix::submit_work(&t, &u.pubkey(), [9; 32], "ipfs://x".into());
+    env.send_paid_by(&sponsor, &[submit], &[&u]).unwrap();
+    env.ok(ix::reject_work(&t, &u.pubkey(), [1; 32]), &[&employer]);
+    let task = env.task_state(&t);
+    assert_eq!((task.active, task.newcomers), (0, 0));
+    assert_eq!(env.stake_state(&u.pubkey()).rejected, 1);
+
+    // an Attested lease: paid in part it keeps its slot, paid every unit it ends
+    let args = CreateTaskArgs {
+        newcomer_slots: 1,
+        ..attested_task_args(1, 1_000_000, 10)
+    };
+    let attested = env.create_task(&employer, args);
+    let v = env.newcomer();
+    sponsored_claim(&mut env, &sponsor, &v, &attested).unwrap();
+    let wallet = env.create_ata(&v.pubkey(), &env.mint.clone());
+    for (units, status, newcomers) in [(4, ClaimStatus::Leased, 1), (10, ClaimStatus::Paid, 0)] {
+        let a = env.attestation(&attested, &v.pubkey(), units);
+        let ixs = attested_payout(&attested, &a, &wallet, &[&attester(0)]);
+        env.send(&ixs, &[]).expect("attested units");
+        assert_eq!(env.claim_state(&attested, &v.pubkey()).status, status);
+        assert_eq!(env.task_state(&attested).newcomers, newcomers);
+    }
+    assert_eq!(env.balance(&wallet), 10 * 1_000_000);
+    assert_eq!(env.lamports(&v.pubkey()), 0);
+    env.assert_conserved(&[t.vault, attested.vault]);
+}

@@ -1,6 +1,7 @@
 //! One source for each list. `idl/ilm.json` is built from the program and
 //! `make test` fails when it is stale; these tests hold the hand-written
-//! lists to it: the SBF entrypoint's dispatch table and the client's events.
+//! lists to it: the SBF entrypoint's dispatch table and the client's events,
+//! and the fee-payer policy to the program id and account sizes.
 //! The last two hold the crate boundaries: the SDK sends nothing, and CLI
 //! commands do not import each other.
 use ilm_client::events::Event;
@@ -116,4 +117,41 @@ fn cli_commands_do_not_import_each_other() {
             path.display()
         );
     }
+}
+
+/// The fee-payer policy (`kora/kora.toml`) names the program this build is
+/// for (`scripts/use-program-id.sh` rewrites it with the rest), and lets the
+/// sponsor pay for what one `ilm work claim` of an empty wallet opens: its
+/// stake record, the claim and its token account.
+#[test]
+fn the_kora_policy_names_this_program_and_covers_a_newcomers_claim() {
+    use anchor_lang::Space;
+    let policy = std::fs::read_to_string(workspace().join("kora/kora.toml")).expect("kora.toml");
+    let program = ilm_client::PROGRAM_ID.to_string();
+    let setting = |key: &str| {
+        let line = policy
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} =")))
+            .unwrap_or_else(|| panic!("kora.toml sets no {key}"));
+        line.split_once('=').unwrap().1.trim().to_string()
+    };
+    assert!(setting("require_one_of_programs").contains(&program));
+    let allowed = &policy[policy
+        .find("allowed_programs = [")
+        .expect("allowed_programs")..];
+    let allowed = &allowed[..allowed.find(']').unwrap()];
+    assert!(
+        allowed.contains(&program),
+        "allowed_programs lacks {program}"
+    );
+    let svm = litesvm::LiteSVM::new();
+    let rent = |len: usize| svm.minimum_balance_for_rent_exemption(len);
+    let opened = rent(8 + ilm_client::Stake::INIT_SPACE)
+        + rent(8 + ilm_client::Claim::INIT_SPACE)
+        + rent(ilm_client::token::ACCOUNT_LEN);
+    let cap: u64 = setting("max_allowed_lamports").parse().unwrap();
+    assert!(
+        cap >= opened,
+        "max_allowed_lamports {cap} < {opened}: a newcomer's first claim would be refused"
+    );
 }

@@ -14,8 +14,8 @@ use ilm_client::{accounts::decode, Market, Task};
 use ilm_ledger::config::{home_dir, SolanaConfig};
 use ilm_ledger::offline::{self, Presigned};
 use ilm_ledger::{
-    cluster_url, program, program_so, Embedded, Ledger, LedgerError, Memcmp, Rpc, RpcOptions, Sent,
-    UnitPrice,
+    cluster_url, program, program_so, Embedded, Ledger, LedgerError, Memcmp, Relay, Rpc,
+    RpcOptions, Sent, UnitPrice,
 };
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -53,6 +53,15 @@ pub struct Global {
     /// Pays the fees instead of the signer (a keypair file).
     #[arg(long, global = true)]
     pub fee_payer: Option<PathBuf>,
+    /// A fee-payer service (Kora) that signs as fee payer and rent payer:
+    /// an empty wallet works through it (RPC clusters; one transaction at a time).
+    #[arg(
+        long,
+        global = true,
+        env = "ILM_RELAY",
+        conflicts_with_all = ["fee_payer", "blockhash"]
+    )]
+    pub relay: Option<String>,
     /// The Solana CLI configuration to read [default: ~/.config/solana/cli/config.yml].
     #[arg(short = 'C', long, global = true)]
     pub config: Option<PathBuf>,
@@ -115,8 +124,10 @@ pub struct Ctx {
     pub ledger: Box<dyn Ledger>,
     /// The signer (`-k`).
     pub payer: Party,
-    /// Pays fees when it is not the signer (`--fee-payer`).
+    /// Pays fees when it is not the signer (`--fee-payer`, or the relay's key).
     fee_payer: Option<Party>,
+    /// `--relay`: the service that signs for `fee_payer`.
+    relay: Option<Relay>,
     /// What `--sign-only` signed, reported instead of the command's report.
     pub signed_only: Option<Report>,
     /// Whether this command made its one offline-signed transaction.
@@ -292,6 +303,7 @@ impl Ctx {
             ledger: Box::new(ledger),
             payer: Party::Keypair(payer),
             fee_payer: None,
+            relay: None,
             signed_only: None,
             offline_signed: false,
             partial: None,
@@ -348,11 +360,23 @@ impl Ctx {
                 Party::Keypair(read_keypair(&own)?)
             }
         };
-        let fee_payer = global
+        let mut fee_payer = global
             .fee_payer
             .as_deref()
             .map(|p| read_party(p, offline))
             .transpose()?;
+        let relay = match &global.relay {
+            Some(_) if embedded => {
+                return Err("--relay sponsors transactions on a cluster: pass -u URL".into())
+            }
+            Some(url) => {
+                let relay = Relay::new(url);
+                let payer = relay.payer().map_err(|e| format!("--relay {url}: {e}"))?;
+                fee_payer = Some(Party::Address(payer));
+                Some(relay)
+            }
+            None => None,
+        };
         if embedded {
             // Test SOL for every signer the embedded ledger has not seen.
             for kp in std::iter::once(&payer).chain(fee_payer.as_ref()) {
@@ -371,6 +395,7 @@ impl Ctx {
             ledger,
             payer,
             fee_payer,
+            relay,
             signed_only: None,
             offline_signed: false,
             partial: None,
@@ -387,6 +412,9 @@ impl Ctx {
     pub fn ledger_and_fee_payer(&mut self) -> Result<(&mut dyn Ledger, &Keypair), String> {
         if self.global.blockhash.is_some() {
             return Err("this command sends many transactions with fresh blockhashes: --blockhash, --sign-only and --signer cover one-transaction commands".into());
+        }
+        if self.relay.is_some() {
+            return Err("this command sends many transactions: --relay covers a contributor's commands, one transaction at a time".into());
         }
         self.check_program()?;
         let payer = self.fee_payer.as_ref().unwrap_or(&self.payer).keypair()?;
@@ -670,6 +698,9 @@ impl Ctx {
         if self.global.blockhash.is_some() {
             return self.send_offline(instructions, signers);
         }
+        if self.relay.is_some() {
+            return self.send_relayed(instructions, signers);
+        }
         let mut all: Vec<&Keypair> = signers.to_vec();
         // With a separate fee payer the signer signs only where an
         // instruction needs it (an unneeded signature fails the transaction).
@@ -687,6 +718,46 @@ impl Ctx {
             .ledger
             .send(instructions, payer, &all)
             .map_err(|e| said(verbose, e))?;
+        let events = events::from_logs(&sent.logs);
+        Ok((sent, events))
+    }
+
+    /// `--relay`: the transaction paid by the relay's key, signed here by
+    /// whoever it needs, then by the relay (which refuses what its policy
+    /// does not allow), then sent and confirmed like any signed transaction.
+    fn send_relayed(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(Sent, Vec<Event>), String> {
+        let relay = self.relay.as_ref().expect("checked by the caller");
+        let fee_payer = self.rent_payer();
+        let me = self.payer.keypair()?;
+        let mut at_hand = signers.to_vec();
+        at_hand.push(me);
+        let blockhash = self.ledger.blockhash().map_err(|e| e.to_string())?;
+        let price = match self.global.priority_fee {
+            Some(UnitPrice::Fixed(price)) => Some(price),
+            Some(UnitPrice::Recent) => {
+                return Err("--relay: give --with-compute-unit-price a number (the relay signs one fixed transaction)".into())
+            }
+            None => None,
+        };
+        let limit = self.global.compute_unit_limit;
+        let tx = offline::sign_partial(
+            instructions,
+            &fee_payer,
+            &at_hand,
+            &[],
+            blockhash,
+            (limit, price),
+        )
+        .map_err(|e| e.to_string())?;
+        let tx = relay
+            .sign(&tx, &me.pubkey())
+            .map_err(|e| format!("the relay refused the transaction: {e}"))?;
+        let verbose = self.global.verbose;
+        let sent = self.ledger.send_signed(&tx).map_err(|e| said(verbose, e))?;
         let events = events::from_logs(&sent.logs);
         Ok((sent, events))
     }

@@ -230,6 +230,11 @@ fn bad_input_fails_clearly_and_changes_nothing() {
         (sh.json("employer", &["task", "list"]), shown)
     };
     let before = state();
+    sh.fails(
+        "alice",
+        &["--relay", "http://127.0.0.1:1", "work", "claim", &task],
+        "--relay sponsors transactions on a cluster",
+    );
     let spec = sh.path("spec.md");
     let spec = spec.to_str().unwrap();
     let unknown = "7TaWTUtW1dUhSK2EcCEXNP8DtjQVcX8GwHDrnsaMybmm";

@@ -250,40 +250,7 @@ fn a_fee_payer_pays_for_the_signer() {
 fn an_empty_wallet_claims_and_is_paid_through_a_sponsor() {
     let (server, c) = cluster(&["employer", "sponsor"]);
     let erin = c.pubkey("erin");
-    let mint = s(&c.json("employer", &["mint", "create"])["mint"]);
-    let stake_mint = s(&c.json("employer", &["mint", "create"])["mint"]);
-    c.json(
-        "employer",
-        &[
-            "market",
-            "create",
-            "--stake-mint",
-            &stake_mint,
-            "--min-stake",
-            "100",
-        ],
-    );
-    c.json("employer", &["mint", "airdrop", &mint, "100"]);
-    let spec = c.path("spec.md");
-    let task = s(&c.json(
-        "employer",
-        &[
-            "task",
-            "create",
-            "--mint",
-            &mint,
-            "--reward",
-            "10",
-            "--slots",
-            "2",
-            "--bond",
-            "20",
-            "--newcomer-slots",
-            "1",
-            "--spec",
-            spec.to_str().unwrap(),
-        ],
-    )["task"]);
+    let (_, _, task) = c.newcomer_task();
     let lamports = |who: &str| server.lamports(&c.pubkey(who).parse().unwrap());
     let sponsor_before = lamports("sponsor");
     let sponsor = c.keypair("sponsor");

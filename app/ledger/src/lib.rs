@@ -11,7 +11,7 @@ pub mod program;
 mod rpc;
 
 pub use embedded::{program_so, Embedded, EmbeddedError};
-pub use rpc::{cluster_url, Rpc, RpcOptions, UnitPrice, MAINNET_GENESIS_HASH};
+pub use rpc::{cluster_url, Relay, Rpc, RpcOptions, UnitPrice, MAINNET_GENESIS_HASH};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;

@@ -79,7 +79,8 @@ pub mod layout {
         pub const CLAIMED: usize = 328;
         pub const TOTAL: usize = 336;
         pub const ATTESTERS: usize = 344;
-        pub const LEN: usize = 344 + 4 * 32;
+        pub const NEWCOMERS: usize = 344 + 4 * 32;
+        pub const LEN: usize = NEWCOMERS + 8;
     }
 
     pub mod claim {
@@ -93,7 +94,8 @@ pub mod layout {
         pub const PAID_UNITS: usize = 136;
         pub const RESULT_HASH: usize = 144;
         pub const LEASE_EXPIRES_AT: usize = 176;
-        pub const LEN: usize = 184;
+        pub const NEWCOMER: usize = 184;
+        pub const LEN: usize = 192;
     }
 
     pub mod stake {

@@ -181,12 +181,21 @@ fn claim_accounts(program_id: &[u8; 32], [ta, ca, sa]: [&Account; 3], status: u8
 fn pay_claim([ta, ca, sa]: [&Account; 3], x: &Transfer) -> R {
     let (t, c, s) = (ta.data(), ca.data(), sa.data());
     sub(t, task::ACTIVE, 1)?;
+    release_newcomer(t, c)?;
     let amount = pay_units(ta, key_at(c, claim::CONTRIBUTOR), x, 1)?;
     sub(s, stake::LOCKED, u64_at(c, claim::BOND))?;
     add(s, stake::COMPLETED, 1)?;
     add(s, stake::EARNED, amount)?;
     sub(s, stake::LIVE_CLAIMS, 1)?;
     c[claim::STATUS] = layout::PAID;
+    Ok(())
+}
+
+/// A claim taken without a bond gives its newcomer slot back when it ends.
+fn release_newcomer(t: &mut [u8], c: &[u8]) -> R {
+    if c[claim::NEWCOMER] != 0 {
+        sub(t, task::NEWCOMERS, 1)?;
+    }
     Ok(())
 }
 
@@ -370,6 +379,7 @@ fn attested(a: &[Option<Account>; 9], program_id: &[u8; 32], args: &[u8]) -> R {
     } else {
         c[claim::STATUS] = layout::PAID;
         sub(s, stake::LIVE_CLAIMS, 1)?;
+        release_newcomer(t, c)?;
     }
     Ok(())
 }

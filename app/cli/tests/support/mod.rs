@@ -76,8 +76,9 @@ impl Shell {
             .unwrap();
         assert!(
             out.status.success(),
-            "ilm {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+            "ilm {args:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
         );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
             panic!(
@@ -150,6 +151,43 @@ impl Shell {
         )["task"]);
         self.json("employer", &["merkle", "publish", &task, p]);
         (task, proofs)
+    }
+
+    /// As the employer: a reward mint (100 tokens its own), a stake mint, a
+    /// market asking 100 tokens of stake, and a Review task (10 tokens, 2
+    /// slots, bond 20) with one newcomer slot. Returns (market, stake mint, task).
+    pub fn newcomer_task(&self) -> (String, String, String) {
+        let mint = s(&self.json("employer", &["mint", "create"])["mint"]);
+        let stake_mint = s(&self.json("employer", &["mint", "create"])["mint"]);
+        let create_market = [
+            "market",
+            "create",
+            "--stake-mint",
+            &stake_mint,
+            "--min-stake",
+            "100",
+        ];
+        let market = s(&self.json("employer", &create_market)["market"]);
+        self.json("employer", &["mint", "airdrop", &mint, "100"]);
+        let spec = self.path("spec.md");
+        let create_task = [
+            "task",
+            "create",
+            "--mint",
+            &mint,
+            "--reward",
+            "10",
+            "--slots",
+            "2",
+            "--bond",
+            "20",
+            "--newcomer-slots",
+            "1",
+            "--spec",
+            spec.to_str().unwrap(),
+        ];
+        let task = s(&self.json("employer", &create_task)["task"]);
+        (market, stake_mint, task)
     }
 
     /// `who`'s address (`ledger info`; on the embedded ledger this funds it).

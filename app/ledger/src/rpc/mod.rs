@@ -9,9 +9,12 @@
 //! JSON shapes of the replies, `prep` signs and simulates, `send` submits
 //! and confirms.
 mod prep;
+mod relay;
 mod send;
 mod transport;
 mod wire;
+
+pub use relay::Relay;
 
 use crate::{Batch, Ledger, LedgerError, Memcmp, Sent};
 use anchor_lang::prelude::Pubkey;

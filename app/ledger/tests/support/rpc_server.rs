@@ -136,6 +136,13 @@ impl Chain {
     /// fails before executing (bad blockhash, unfunded payer) never lands.
     fn execute(&mut self, tx: Transaction) -> String {
         let signature = tx.signatures[0];
+        // The chain runs without LiteSVM's signature check, so that a
+        // simulation can skip it (`sigVerify: false`, as a fee-payer service
+        // simulates before it signs); a sent transaction is checked here. A
+        // cluster drops one whose signatures fail, and runs a signature once.
+        if tx.verify().is_err() || self.landed.contains_key(&signature.to_string()) {
+            return signature.to_string();
+        }
         let keys = tx.message.account_keys.clone();
         match self.svm.send_transaction(tx) {
             Ok(meta) => {
@@ -284,6 +291,9 @@ impl Chain {
                         "unitsConsumed": info.meta.compute_units_consumed,
                         "accounts": null,
                         "returnData": null,
+                        // Asked for by a fee-payer service (Kora), which checks the CPIs too.
+                        "innerInstructions": (p(1)["innerInstructions"] == json!(true))
+                            .then(|| ui_inner_instructions(&info.meta)),
                     }),
                     Err(failed) => json!({
                         "err": serde_json::to_value(&failed.err).map_err(|e| e.to_string())?,
@@ -294,6 +304,15 @@ impl Chain {
                     }),
                 };
                 self.context(value)
+            }
+            "getFeeForMessage" => {
+                let message = BASE64
+                    .decode(p(0).as_str().ok_or("message")?)
+                    .map_err(|e| e.to_string())?;
+                // A versioned message starts with its version byte (0x80 | n).
+                let versioned = message.first().is_some_and(|b| b & 0x80 != 0);
+                let signatures = message.get(usize::from(versioned)).ok_or("empty message")?;
+                self.context(json!(5_000 * u64::from(*signatures)))
             }
             "sendTransaction" => {
                 assert_eq!(p(1)["skipPreflight"], json!(true));
@@ -443,6 +462,26 @@ fn serve(stream: TcpStream, chain: Arc<Mutex<Chain>>) -> std::io::Result<()> {
 }
 
 /// A JSON-RPC endpoint on 127.0.0.1 serving a fresh chain.
+/// `simulateTransaction`'s `innerInstructions`: the CPIs of each
+/// instruction, as compiled instructions over the transaction's keys.
+fn ui_inner_instructions(meta: &litesvm::types::TransactionMetadata) -> Value {
+    json!(meta
+        .inner_instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, cpis)| !cpis.is_empty())
+        .map(|(index, cpis)| json!({
+            "index": index,
+            "instructions": cpis.iter().map(|c| json!({
+                "programIdIndex": c.instruction.program_id_index,
+                "accounts": c.instruction.accounts,
+                "data": bs58::encode(&c.instruction.data).into_string(),
+                "stackHeight": c.stack_height,
+            })).collect::<Vec<_>>(),
+        }))
+        .collect::<Vec<_>>())
+}
+
 pub struct Server {
     pub url: String,
     pub chain: Arc<Mutex<Chain>>,
@@ -455,7 +494,9 @@ impl Server {
 
     /// A server whose program at the ilm id is the `.so` at `path`.
     pub fn start_with_program(path: &std::path::Path) -> Server {
-        let mut svm = LiteSVM::new().with_transaction_history(10_000);
+        let mut svm = LiteSVM::new()
+            .with_sigverify(false)
+            .with_transaction_history(10_000);
         svm.add_program_from_file(PROGRAM_ID, path)
             .expect("load the program (run `make build` first)");
         let mut clock: Clock = svm.get_sysvar();

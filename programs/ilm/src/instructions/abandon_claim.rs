@@ -28,7 +28,7 @@ impl AbandonClaim<'_> {
 
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let a = ctx.accounts;
-        a.task.end_claim(&a.claim)?;
+        a.task.end_claim(a.claim.newcomer)?;
         a.stake.unlock(a.claim.bond)?;
         a.stake.claim_finished();
         a.stake.abandoned = a.stake.abandoned.saturating_add(1);

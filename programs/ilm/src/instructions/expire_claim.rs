@@ -108,7 +108,7 @@ impl ExpireClaim<'_> {
         })?;
         a.stake.slash(bond, slashed)?;
         a.stake.claim_finished();
-        a.task.end_claim(&a.claim)?;
+        a.task.end_claim(a.claim.newcomer)?;
         if committed {
             a.stake.rejected = a.stake.rejected.saturating_add(1);
             a.employer_record.rejected = a.employer_record.rejected.saturating_add(1);

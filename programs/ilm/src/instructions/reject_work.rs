@@ -40,7 +40,7 @@ impl RejectWork<'_> {
 
     pub fn handler(ctx: Context<Self>, reason_hash: [u8; 32]) -> Result<()> {
         let a = ctx.accounts;
-        a.task.end_claim(&a.claim)?;
+        a.task.end_claim(a.claim.newcomer)?;
         a.stake.unlock(a.claim.bond)?;
         a.stake.claim_finished();
         a.stake.rejected = a.stake.rejected.saturating_add(1);

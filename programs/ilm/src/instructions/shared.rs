@@ -181,7 +181,7 @@ impl Payout<'_, '_> {
     /// Pays one completion for the claim's slot and closes the claim as Paid:
     /// the bond is released and the contributor's record updated.
     pub fn pay_claim(mut self) -> Result<()> {
-        self.task.end_claim(self.claim)?;
+        self.task.end_claim(self.claim.newcomer)?;
         let amount = self.pay_units(1)?;
         self.stake.record_paid(self.claim.bond, amount)?;
         self.stake.claim_finished();

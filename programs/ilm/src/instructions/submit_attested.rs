@@ -134,7 +134,7 @@ impl SubmitAttested<'_> {
         } else {
             a.claim.status = ClaimStatus::Paid;
             a.stake.claim_finished();
-            a.task.release_newcomer(&a.claim)?;
+            a.task.release_newcomer(a.claim.newcomer)?;
         }
         Ok(())
     }

@@ -180,15 +180,15 @@ impl Task {
     }
 
     /// A claim ended (paid, rejected, abandoned or expired): its slot, and
-    /// its newcomer slot if it had no bond, are free again.
-    pub fn end_claim(&mut self, claim: &crate::state::Claim) -> Result<()> {
+    /// its newcomer slot if it had no bond (`newcomer`), are free again.
+    pub fn end_claim(&mut self, newcomer: bool) -> Result<()> {
         self.release_slot()?;
-        self.release_newcomer(claim)
+        self.release_newcomer(newcomer)
     }
 
-    /// Frees the newcomer slot of a claim without a bond.
-    pub fn release_newcomer(&mut self, claim: &crate::state::Claim) -> Result<()> {
-        if claim.newcomer {
+    /// Frees the newcomer slot of a claim taken without a bond.
+    pub fn release_newcomer(&mut self, newcomer: bool) -> Result<()> {
+        if newcomer {
             self.newcomers = self
                 .newcomers
                 .checked_sub(1)
@@ -351,6 +351,8 @@ mod tests {
     #[derive(Clone, Debug)]
     enum Op {
         Claim,
+        /// A lease without a bond, in a newcomer slot.
+        ClaimNewcomer,
         /// Review / Preimage: a live claim is paid its one unit.
         PayOne,
         /// Attested: a live claim is paid `n` more units (capped like `submit_attested`).
@@ -365,6 +367,7 @@ mod tests {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             3 => Just(Op::Claim),
+            2 => Just(Op::ClaimNewcomer),
             2 => Just(Op::PayOne),
             2 => (1u32..40).prop_map(Op::PayUnits),
             1 => Just(Op::Release),
@@ -385,22 +388,31 @@ mod tests {
             reward in 1u64..1_000_000,
             fee_bps in 0u16..=1_000,
             slots in 1u32..50,
+            newcomer_slots in 0u32..4,
             ops in proptest::collection::vec(op(), 1..80),
         ) {
             let verifier = if attested { Verifier::Attested } else { Verifier::Review };
             let mut t = task(verifier, reward, fee_bps, slots);
+            t.newcomer_slots = newcomer_slots;
+            // whether each live claim holds a newcomer slot, newest last
+            let mut live: Vec<bool> = Vec::new();
             let mut vault = t.escrow_for(slots).unwrap();
             let (mut paid, mut refunded, mut fees) = (0u64, 0u64, 0u64);
             let mut deposited = vault;
             for op in ops {
                 match op {
                     Op::Claim => {
-                        if t.status == TaskStatus::Open {
-                            let _ = t.take_slot();
+                        if t.status == TaskStatus::Open && t.take_slot().is_ok() {
+                            live.push(false);
+                        }
+                    }
+                    Op::ClaimNewcomer => {
+                        if t.status == TaskStatus::Open && t.take_newcomer_slot().is_ok() {
+                            live.push(true);
                         }
                     }
                     Op::PayOne if !attested && t.active > 0 => {
-                        t.release_slot().unwrap();
+                        t.end_claim(live.pop().unwrap()).unwrap();
                         let fee = t.complete_units(1, t.reward).unwrap();
                         prop_assert!(fee <= t.fee);
                         vault -= t.reward;
@@ -415,9 +427,11 @@ mod tests {
                         paid += amount;
                         if t.free_slots() > 0 {
                             t.active += 1;
+                        } else {
+                            t.release_newcomer(live.pop().unwrap()).unwrap();
                         }
                     }
-                    Op::Release if t.active > 0 => t.release_slot().unwrap(),
+                    Op::Release if t.active > 0 => t.end_claim(live.pop().unwrap()).unwrap(),
                     Op::Fund(n) if t.status == TaskStatus::Open => {
                         let deposit = t.escrow_for(n).unwrap();
                         t.add_slots(n).unwrap();
@@ -446,6 +460,10 @@ mod tests {
                 let owed = t.escrow_for(t.max_completions - t.completions).unwrap() + t.fees_owed;
                 prop_assert!(vault >= owed, "vault {} < owed {}", vault, owed);
                 prop_assert!(t.completions + t.active <= t.max_completions);
+                prop_assert_eq!(t.active as usize, live.len());
+                let newcomers = live.iter().filter(|n| **n).count();
+                prop_assert_eq!(t.newcomers as usize, newcomers);
+                prop_assert!(t.newcomers <= t.newcomer_slots);
                 prop_assert_eq!(paid + refunded + fees + vault, deposited);
             }
         }
