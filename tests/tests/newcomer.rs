@@ -4,7 +4,7 @@
 //! sponsor and nobody can redirect what the other is owed.
 use anchor_lang::error::ErrorCode as Anchor;
 use ilm_client::ix::{self, TaskKeys};
-use ilm_client::{token, ClaimStatus, IlmError};
+use ilm_client::{token, ClaimStatus, IlmError, Qualification};
 use ilm_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -339,11 +339,24 @@ fn every_end_of_a_newcomer_lease_gives_its_slot_back() {
     let task = env.task_state(&t);
     assert_eq!((task.active, task.newcomers), (0, 0));
     assert_eq!(env.stake_state(&u.pubkey()).rejected, 1);
+    // junk delivered and rejected marks the record like an expiry, even
+    // where the task's qualification accepts any rejection rate
+    let lenient = CreateTaskArgs {
+        newcomer_slots: 1,
+        qualification: Qualification {
+            min_completed: 0,
+            max_reject_bps: 10_000,
+        },
+        ..default_task(1)
+    };
+    let next = env.create_task(&employer, lenient);
+    let sent = sponsored_claim(&mut env, &sponsor, &u, &next);
+    refused(sent, 0, ilm(IlmError::NewcomerLeaseLimit));
 
     // an Attested lease: paid in part it keeps its slot, paid every unit it ends
     let args = CreateTaskArgs {
         newcomer_slots: 1,
-        ..attested_task_args(1, 1_000_000, 10)
+        ..attested_task_args(2, 1_000_000, 10)
     };
     let attested = env.create_task(&employer, args);
     let v = env.newcomer();
@@ -358,5 +371,56 @@ fn every_end_of_a_newcomer_lease_gives_its_slot_back() {
     }
     assert_eq!(env.balance(&wallet), 10 * 1_000_000);
     assert_eq!(env.lamports(&v.pubkey()), 0);
-    env.assert_conserved(&[t.vault, attested.vault]);
+    env.assert_conserved(&[t.vault, next.vault, attested.vault]);
+}
+
+/// Without a bond a wrong Preimage answer would cost nothing: fresh wallets
+/// could commit every plausible answer and the right one would be paid. So
+/// only Review and Attested tasks (where the employer or the attesters judge
+/// the work) take newcomer slots; Merkle tasks take no claims at all.
+#[test]
+fn preimage_and_merkle_tasks_take_no_newcomer_slots() {
+    let mut env = Env::new(Flavor::Token);
+    let employer = env.user();
+    let t = env.task_keys(&employer.pubkey(), 0);
+    let guessable = CreateTaskArgs {
+        newcomer_slots: 3,
+        verifier: preimage_verifier(&t.task, &[4; 32], b"cat"),
+        ..default_task(0)
+    };
+    let merkle = CreateTaskArgs {
+        newcomer_slots: 1,
+        ..merkle_task_args(0, 100_000_000)
+    };
+    let wallet = env.wallet(&employer.pubkey());
+    for args in [guessable, merkle] {
+        let before = env.balance(&wallet);
+        env.fails(
+            ix::create_task(&t, &wallet, args),
+            &[&employer],
+            IlmError::NewcomerSlotsNotAllowed,
+        );
+        assert_eq!(env.balance(&wallet), before);
+    }
+}
+
+/// Stake requested for withdrawal does not make a staked contributor a
+/// newcomer: it cannot empty its free stake and take a slot without a bond.
+#[test]
+fn a_staked_contributor_is_no_newcomer() {
+    let mut env = Env::new(Flavor::Token);
+    let employer = env.user();
+    let t = newcomer_task(&mut env, &employer, 0, 1);
+    let staked = env.staked_user(150_000_000);
+    let me = staked.pubkey();
+    env.ok(
+        ix::request_unstake(&env.market, &me, 150_000_000),
+        &[&staked],
+    );
+    env.fails(
+        ix::claim_task(&t, &me, &me),
+        &[&staked],
+        IlmError::StakeBelowMinimum,
+    );
+    assert_eq!(env.task_state(&t).newcomers, 0);
 }

@@ -54,7 +54,8 @@ pub struct Global {
     #[arg(long, global = true)]
     pub fee_payer: Option<PathBuf>,
     /// A fee-payer service (Kora) that signs as fee payer and rent payer:
-    /// an empty wallet works through it (RPC clusters; one transaction at a time).
+    /// an empty wallet works through it (RPC clusters; one transaction at a
+    /// time). Its API key, if it has one, is read from ILM_RELAY_API_KEY.
     #[arg(
         long,
         global = true,
@@ -370,9 +371,15 @@ impl Ctx {
                 return Err("--relay sponsors transactions on a cluster: pass -u URL".into())
             }
             Some(url) => {
-                let relay = Relay::new(url);
-                let payer = relay.payer().map_err(|e| format!("--relay {url}: {e}"))?;
-                fee_payer = Some(Party::Address(payer));
+                let relay = Relay::new(url, std::env::var("ILM_RELAY_API_KEY").ok());
+                let key = relay.payer().map_err(|e| format!("--relay {url}: {e}"))?;
+                // With the signer's own key the relay would sponsor nothing.
+                if key == payer.pubkey() {
+                    return Err(format!(
+                        "--relay {url} signs with your own key {key}: it would sponsor nothing"
+                    ));
+                }
+                fee_payer = Some(Party::Address(key));
                 Some(relay)
             }
             None => None,

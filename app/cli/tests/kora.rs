@@ -20,6 +20,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::Shell;
 
+/// What the test's Kora server asks of its callers (`x-api-key`).
+const API_KEY: &str = "ilm-test-relay-key";
+
 /// The repository root.
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -63,6 +66,7 @@ impl Kora {
             .arg(repo().join("kora/signers.toml"))
             .args(["--port", &port.to_string()])
             .env("KORA_PRIVATE_KEY", sponsor.to_base58_string())
+            .env("KORA_API_KEY", API_KEY)
             .stdout(out.try_clone().unwrap())
             .stderr(out)
             .stdin(Stdio::null())
@@ -74,7 +78,7 @@ impl Kora {
         };
         let started = Instant::now();
         loop {
-            match Relay::new(&kora.url).payer() {
+            match Relay::new(&kora.url, Some(API_KEY.to_string())).payer() {
                 Ok(payer) => {
                     assert_eq!(payer, sponsor.pubkey(), "kora signs with the sponsor's key");
                     return kora;
@@ -101,6 +105,14 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     rpc.airdrop(&sponsor.pubkey(), 1_000_000_000).unwrap();
     let kora = Kora::start(&server.url, &sponsor, c.path("kora.log"));
     let relay = ["--relay", kora.url.as_str()];
+    // Kora is behind an API key: without it nothing is signed.
+    let keyless = Relay::new(&kora.url, None).payer().map(|_| ());
+    assert!(
+        keyless.is_err(),
+        "kora answered a caller without its API key"
+    );
+    // This binary runs one test; the `ilm` processes it starts read the key.
+    std::env::set_var("ILM_RELAY_API_KEY", API_KEY);
 
     let (market, stake_mint, task) = c.newcomer_task();
     let lamports = |key: &Pubkey| server.lamports(key);
@@ -144,7 +156,7 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
         )
         .unwrap()
     };
-    let k = Relay::new(&kora.url);
+    let k = Relay::new(&kora.url, Some(API_KEY.to_string()));
     let take_sol = system_transfer(&sponsor.pubkey(), &erin, 1_000_000);
     // an ilm instruction that succeeds: a stake of 0 into erin's record
     let m = ilm_client::ix::MarketKeys::new(

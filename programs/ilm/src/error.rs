@@ -164,4 +164,6 @@ pub enum IlmError {
     NoStakeSource,
     #[msg("Only the contributor, or the rent payer of a record with no paid completions, may close a stake record")]
     NotStakeCloser,
+    #[msg("Newcomer slots are for Review and Attested tasks: on a Preimage task a guess without a bond would cost nothing, and Merkle tasks take no claims")]
+    NewcomerSlotsNotAllowed,
 }

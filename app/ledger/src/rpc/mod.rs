@@ -124,6 +124,9 @@ pub struct RpcOptions {
     /// Draw a spinner on stderr while a transaction confirms (only when
     /// stderr is a terminal).
     pub spinner: bool,
+    /// Sent as `x-api-key` with every request: an endpoint behind an API key
+    /// (a fee-payer service such as Kora's `[kora.auth]`).
+    pub api_key: Option<String>,
 }
 
 impl Default for RpcOptions {
@@ -135,6 +138,7 @@ impl Default for RpcOptions {
             retries: 5,
             in_flight: 32,
             spinner: false,
+            api_key: None,
         }
     }
 }

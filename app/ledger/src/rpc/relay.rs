@@ -30,9 +30,15 @@ struct Signed {
 }
 
 impl Relay {
-    pub fn new(url: &str) -> Relay {
+    /// The service at `url`; `api_key` when it sits behind one (it should:
+    /// see `kora/README.md`).
+    pub fn new(url: &str, api_key: Option<String>) -> Relay {
+        let options = RpcOptions {
+            api_key,
+            ..RpcOptions::default()
+        };
         Relay {
-            rpc: Rpc::new(url, RpcOptions::default()),
+            rpc: Rpc::new(url, options),
         }
     }
 

@@ -21,10 +21,13 @@ pub(super) fn malformed(method: &str, detail: impl std::fmt::Display) -> LedgerE
 impl Rpc {
     /// One HTTP exchange; which failures are worth retrying is decided here.
     pub(super) fn attempt(&self, body: &[u8]) -> Attempt {
-        let request = self
+        let mut request = self
             .agent
             .post(&self.url)
             .header("content-type", "application/json");
+        if let Some(key) = &self.options.api_key {
+            request = request.header("x-api-key", key);
+        }
         let mut response = match request.send(body) {
             Ok(r) => r,
             Err(e @ (ureq::Error::BadUri(_) | ureq::Error::Http(_))) => {

@@ -51,7 +51,10 @@ impl ClaimTask<'_> {
         );
         require_keys_neq!(self.contributor.key(), task.employer, IlmError::SelfDealing);
         if !self.bonded() {
-            if task.newcomer_slots == 0 {
+            // A newcomer holds less than a bonded lease needs: stake merely
+            // requested for withdrawal does not make one.
+            let newcomer = stake.amount < task.bond.max(market.min_stake);
+            if task.newcomer_slots == 0 || !newcomer {
                 require!(
                     stake.active() >= market.min_stake,
                     IlmError::StakeBelowMinimum

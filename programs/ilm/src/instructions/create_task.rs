@@ -26,6 +26,7 @@ pub struct CreateTaskArgs {
     pub bond: u64,
     /// Leases without a bond the task admits at once, for newcomers whose
     /// stake cannot cover `bond` or the market minimum; 0 admits none.
+    /// Review and Attested tasks only.
     pub newcomer_slots: u32,
     /// Review window (Review) or reveal window (Preimage, at least 1 hour), at most 30 days.
     pub review_secs: i64,
@@ -116,6 +117,11 @@ impl CreateTask<'_> {
             }
         };
         require!(verifier_ok, IlmError::InvalidVerifier);
+        let admits_newcomers = matches!(args.verifier, Verifier::Review | Verifier::Attested);
+        require!(
+            args.newcomer_slots == 0 || admits_newcomers,
+            IlmError::NewcomerSlotsNotAllowed
+        );
         require!(
             args.task_id == self.employer_record.tasks_posted,
             IlmError::UnexpectedTaskId

@@ -95,11 +95,12 @@ impl Stake {
     }
 
     /// May take a lease without a bond (a task's newcomer slot): one live
-    /// lease at a time, and none once its expiries and abandons outnumber its
-    /// paid completions, so a wallet that squats a slot loses the way in.
+    /// claim at a time in this market, and none once its rejections,
+    /// expiries and abandons outnumber its paid completions, so a record that
+    /// squats a slot or delivers junk loses the way in.
     pub fn may_lease_unbonded(&self) -> bool {
-        self.live_claims == 0
-            && u64::from(self.expired) + u64::from(self.abandoned) <= u64::from(self.completed)
+        let marks = u64::from(self.rejected) + u64::from(self.expired) + u64::from(self.abandoned);
+        self.live_claims == 0 && marks <= u64::from(self.completed)
     }
 
     /// Locks a bond for a new lease and counts the claim as live.
