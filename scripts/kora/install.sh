@@ -13,8 +13,10 @@ if [ -x "$dest/bin/kora" ] && [ -e "$stamp" ]; then
 fi
 echo "kora-cli $version: building into $dest (once; about 25 minutes on 2 cores)"
 export PATH="/usr/bin:$PATH" RUSTC="${RUSTC:-/usr/bin/rustc}"
-# The build directory is kept, so an interrupted build resumes.
+# The build directory is kept until the install succeeds, so an interrupted
+# build resumes; then its 1.6 GB go.
 /usr/bin/cargo install kora-cli --version "$version" --locked \
   --root "$dest" --target-dir "$root/target/kora-build"
 touch "$stamp"
+rm -rf "$root/target/kora-build"
 echo "kora-cli $version: $dest/bin/kora"
