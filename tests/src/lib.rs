@@ -465,14 +465,7 @@ impl Env {
         index: u8,
         want: InstructionError,
     ) {
-        match self.send(ixs, signers) {
-            Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
-            Err(Failed {
-                err: TransactionError::InstructionError(at, got),
-                logs,
-            }) => assert_eq!((at, got), (index, want), "logs:\n{}", logs.join("\n")),
-            Err(f) => panic!("expected {want:?}, got {:?}\n{}", f.err, f.logs.join("\n")),
-        }
+        assert_failed_at(self.send(ixs, signers), index, want);
     }
 
     /// Writes an initialized token account of `mint` owned by `owner` at
@@ -697,6 +690,18 @@ fn create_mint(
     );
     svm.send_transaction(tx).expect("create mint");
     mint.pubkey()
+}
+
+/// Asserts a sent transaction failed at instruction `index` with `want`.
+pub fn assert_failed_at(sent: Result<Sent, Failed>, index: u8, want: InstructionError) {
+    match sent {
+        Ok(_) => panic!("expected {want:?}, but the transaction succeeded"),
+        Err(Failed {
+            err: TransactionError::InstructionError(at, got),
+            logs,
+        }) => assert_eq!((at, got), (index, want), "logs:\n{}", logs.join("\n")),
+        Err(f) => panic!("expected {want:?}, got {:?}\n{}", f.err, f.logs.join("\n")),
+    }
 }
 
 /// Replaces every account meta whose key is `from` by `to`, keeping its

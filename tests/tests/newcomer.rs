@@ -8,7 +8,6 @@ use ilm_client::{token, ClaimStatus, IlmError, Qualification};
 use ilm_tests::*;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
-use solana_transaction_error::TransactionError;
 
 const REWARD: u64 = 10_000_000;
 /// Each signature of a transaction costs the fee payer this much.
@@ -25,15 +24,7 @@ fn newcomer_task(env: &mut Env, employer: &Keypair, id: u64, slots: u32) -> Task
 
 /// Asserts the transaction failed at instruction `index` with error `code`.
 fn refused(sent: Result<Sent, Failed>, index: u8, code: u32) {
-    match sent {
-        Ok(_) => panic!("expected error {code} at instruction {index}, but it succeeded"),
-        Err(f) => assert_eq!(
-            f.err,
-            TransactionError::InstructionError(index, InstructionError::Custom(code)),
-            "logs:\n{}",
-            f.logs.join("\n")
-        ),
-    }
+    assert_failed_at(sent, index, InstructionError::Custom(code));
 }
 
 fn ilm(e: IlmError) -> u32 {

@@ -554,11 +554,29 @@ impl Ctx {
         key: &Pubkey,
         what: &str,
     ) -> Result<T, String> {
+        self.load_with_rent(key, what).map(|(t, _)| t)
+    }
+
+    /// [`Ctx::load`] and the account's lamports (its rent), from one read.
+    pub fn load_with_rent<T: AccountDeserialize + Discriminator>(
+        &self,
+        key: &Pubkey,
+        what: &str,
+    ) -> Result<(T, u64), String> {
         let account = self
             .ledger
             .account(key)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{what} {key} not found on {}", self.ledger.describe()))?;
+        Ok((Ctx::ilm_account(key, what, &account)?, account.lamports))
+    }
+
+    /// `account` (at `key`) decoded as the ilm account `T`.
+    pub fn ilm_account<T: AccountDeserialize + Discriminator>(
+        key: &Pubkey,
+        what: &str,
+        account: &solana_account::Account,
+    ) -> Result<T, String> {
         if account.owner != ilm_client::PROGRAM_ID {
             return Err(format!(
                 "{key} is not an ilm {what} (owned by {})",
@@ -729,6 +747,17 @@ impl Ctx {
         Ok((sent, events))
     }
 
+    /// The priority fee of a transaction signed once for good (offline or by
+    /// a relay): a number, since `auto` would read the cluster at sending;
+    /// `auto` is refused with `why`.
+    fn fixed_price(&self, why: &str) -> Result<Option<u64>, String> {
+        match self.global.priority_fee {
+            None => Ok(None),
+            Some(UnitPrice::Fixed(price)) => Ok(Some(price)),
+            Some(UnitPrice::Recent) => Err(why.to_string()),
+        }
+    }
+
     /// `--relay`: the transaction paid by the relay's key, signed here by
     /// whoever it needs, then by the relay (which refuses what its policy
     /// does not allow), then sent and confirmed like any signed transaction.
@@ -743,13 +772,7 @@ impl Ctx {
         let mut at_hand = signers.to_vec();
         at_hand.push(me);
         let blockhash = self.ledger.blockhash().map_err(|e| e.to_string())?;
-        let price = match self.global.priority_fee {
-            Some(UnitPrice::Fixed(price)) => Some(price),
-            Some(UnitPrice::Recent) => {
-                return Err("--relay: give --with-compute-unit-price a number (the relay signs one fixed transaction)".into())
-            }
-            None => None,
-        };
+        let price = self.fixed_price("--relay: give --with-compute-unit-price a number (the relay signs one fixed transaction)")?;
         let limit = self.global.compute_unit_limit;
         let tx = offline::sign_partial(
             instructions,
@@ -785,13 +808,7 @@ impl Ctx {
         }
         self.offline_signed = true;
         let blockhash = self.global.blockhash.expect("checked by the caller");
-        let price = match self.global.priority_fee {
-            None => None,
-            Some(UnitPrice::Fixed(price)) => Some(price),
-            Some(UnitPrice::Recent) => {
-                return Err("--with-compute-unit-price auto reads the cluster when sending: every signer of one transaction needs the same number".into())
-            }
-        };
+        let price = self.fixed_price("--with-compute-unit-price auto reads the cluster when sending: every signer of one transaction needs the same number")?;
         let mut at_hand: Vec<&Keypair> = signers.to_vec();
         at_hand.extend(
             [Some(&self.payer), self.fee_payer.as_ref()]

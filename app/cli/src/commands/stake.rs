@@ -65,12 +65,7 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
         }
         StakeCmd::Close => {
             let record = keys.stake(&me);
-            let rent = ctx
-                .ledger
-                .account(&record)
-                .map_err(|e| e.to_string())?
-                .map_or(0, |a| a.lamports);
-            let stake: ilm_client::Stake = ctx.load(&record, "stake")?;
+            let (stake, rent) = ctx.load_with_rent::<ilm_client::Stake>(&record, "stake")?;
             let close = ix::close_stake(&keys.market, &me, &me, &stake.rent_payer);
             let (sent, _) = ctx.send(&[close], &[])?;
             let mut r = report! {

@@ -205,13 +205,13 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let who = contributor.unwrap_or(me);
             let claim = ilm_client::pda::claim(&task, &who).0;
             ctx.require_task_closed(&task, "claims")?;
-            let rent = ctx
+            let account = ctx
                 .ledger
                 .account(&claim)
                 .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{who} has no claim on task {task} (closed already?)"))?
-                .lamports;
-            let record: Claim = ctx.load(&claim, "claim")?;
+                .ok_or_else(|| format!("{who} has no claim on task {task} (closed already?)"))?;
+            let record: Claim = Ctx::ilm_account(&claim, "claim", &account)?;
+            let rent = account.lamports;
             let close = ix::close_claim(&task, &who, &record.rent_payer);
             let (sent, _) = ctx.send(&[close], &[])?;
             let mut r = report! {
