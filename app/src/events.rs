@@ -61,6 +61,7 @@ events!(
     ClawedBack,
     BitmapClosed,
     StakeClosed,
+    SponsorPoolWithdrawn,
 );
 
 /// Every ilm event in a transaction's logs, in order. Only lines the ilm

@@ -21,6 +21,40 @@ fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instructi
     }
 }
 
+/// Who pays the rent of the records `stake` and `claim_task` open; their
+/// close pays it back there. Either way `sponsor` signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RentPayer {
+    /// The signer's own lamports.
+    Signer(Pubkey),
+    /// The signer's pool ([`pda::sponsor_pool`]), so that the signer itself
+    /// never funds an account (a fee-payer service's policy can then refuse
+    /// every account creation with its key).
+    Pool(Pubkey),
+}
+
+impl RentPayer {
+    /// The signing account and the pool account, if any.
+    fn accounts(self) -> (Pubkey, Option<Pubkey>) {
+        match self {
+            RentPayer::Signer(key) => (key, None),
+            RentPayer::Pool(sponsor) => (sponsor, Some(pda::sponsor_pool(&sponsor).0)),
+        }
+    }
+
+    /// Where the rent goes back to: the key a record keeps as `rent_payer`.
+    pub fn refund_to(self) -> Pubkey {
+        let (signer, pool) = self.accounts();
+        pool.unwrap_or(signer)
+    }
+}
+
+impl From<&Pubkey> for RentPayer {
+    fn from(key: &Pubkey) -> Self {
+        RentPayer::Signer(*key)
+    }
+}
+
 /// A market's addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MarketKeys {
@@ -141,14 +175,15 @@ pub fn update_market(m: &MarketKeys, params: MarketParams, paused: bool) -> Inst
 pub fn stake(
     m: &MarketKeys,
     contributor: &Pubkey,
-    rent_payer: &Pubkey,
+    rent_payer: impl Into<RentPayer>,
     contributor_token: Option<&Pubkey>,
     amount: u64,
 ) -> Instruction {
+    let (rent_payer, sponsor_pool) = rent_payer.into().accounts();
     build(
         acc::StakeTokens {
             contributor: *contributor,
-            rent_payer: *rent_payer,
+            rent_payer,
             market: m.market,
             stake: m.stake(contributor),
             stake_mint: m.stake_mint,
@@ -156,6 +191,7 @@ pub fn stake(
             contributor_token: contributor_token.copied(),
             token_program: m.token_program,
             system_program: system_program::ID,
+            sponsor_pool,
         },
         data::Stake { amount },
     )
@@ -275,17 +311,24 @@ pub fn collect_fees(t: &TaskKeys, fee_token: &Pubkey) -> Instruction {
 }
 
 /// `claim_task`: `rent_payer` (the contributor, or a sponsor) signs and
-/// pays the claim's rent; `close_claim` returns it there.
-pub fn claim_task(t: &TaskKeys, contributor: &Pubkey, rent_payer: &Pubkey) -> Instruction {
+/// pays the claim's rent, or has its pool pay it; `close_claim` returns it
+/// there.
+pub fn claim_task(
+    t: &TaskKeys,
+    contributor: &Pubkey,
+    rent_payer: impl Into<RentPayer>,
+) -> Instruction {
+    let (rent_payer, sponsor_pool) = rent_payer.into().accounts();
     build(
         acc::ClaimTask {
             contributor: *contributor,
-            rent_payer: *rent_payer,
+            rent_payer,
             market: t.market,
             task: t.task,
             stake: t.stake(contributor),
             claim: t.claim(contributor),
             system_program: system_program::ID,
+            sponsor_pool,
         },
         data::ClaimTask {},
     )
@@ -598,8 +641,9 @@ pub fn close_bitmap(task: &Pubkey, shard: u16, payer: &Pubkey) -> Instruction {
 }
 
 /// `close_stake`: `contributor`'s empty, unmarked stake record in `market`,
-/// signed by `closer` (the contributor, or the record's `rent_payer` while it
-/// has no completions); its rent goes back to `rent_payer`.
+/// signed by `closer` (the contributor, or while it has no completions the
+/// record's `rent_payer` or the sponsor whose pool it is); its rent goes
+/// back to `rent_payer`.
 pub fn close_stake(
     market: &Pubkey,
     closer: &Pubkey,
@@ -614,4 +658,21 @@ pub fn close_stake(
         },
         data::CloseStake {},
     )
+}
+
+/// `withdraw_sponsor_pool`: `amount` lamports from `sponsor`'s pool back to `sponsor`.
+pub fn withdraw_sponsor_pool(sponsor: &Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::WithdrawSponsorPool {
+            sponsor: *sponsor,
+            sponsor_pool: pda::sponsor_pool(sponsor).0,
+            system_program: system_program::ID,
+        },
+        data::WithdrawSponsorPool { amount },
+    )
+}
+
+/// Funds `sponsor`'s pool: a System transfer from `from` to its address.
+pub fn fund_sponsor_pool(from: &Pubkey, sponsor: &Pubkey, lamports: u64) -> Instruction {
+    solana_system_interface::instruction::transfer(from, &pda::sponsor_pool(sponsor).0, lamports)
 }

@@ -46,6 +46,12 @@ pub fn employer(market: &Pubkey, employer: &Pubkey) -> (Pubkey, u8) {
     find(&[EMPLOYER_SEED, market.as_ref(), employer.as_ref()])
 }
 
+/// `["sponsor", sponsor]`: the pool `stake` and `claim_task` draw rent from
+/// when `sponsor` signs as their `rent_payer`.
+pub fn sponsor_pool(sponsor: &Pubkey) -> (Pubkey, u8) {
+    find(&[SPONSOR_SEED, sponsor.as_ref()])
+}
+
 /// `["bitmap", task, shard u16 LE]`
 pub fn bitmap(task: &Pubkey, shard: u16) -> (Pubkey, u8) {
     find(&[BITMAP_SEED, task.as_ref(), &shard.to_le_bytes()])

@@ -166,6 +166,16 @@ pub fn measure(flavor: Flavor) -> Measured {
         )
         .cu,
     );
+    let pool = ilm_client::pda::sponsor_pool(&empty.pubkey()).0;
+    env.svm.airdrop(&pool, 10_000_000).unwrap();
+    cu.insert(
+        "withdraw_sponsor_pool",
+        env.ok(
+            ix::withdraw_sponsor_pool(&empty.pubkey(), 1_000_000),
+            &[&empty],
+        )
+        .cu,
+    );
     env.warp_to(default_task(0).deadline + default_task(0).review_secs);
     cu.insert(
         "close_task (fees + refund + 2 closes)",

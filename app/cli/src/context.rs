@@ -8,7 +8,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use clap::{Args, ValueEnum};
 use ilm_client::events::{self, Event};
-use ilm_client::ix::{MarketKeys, TaskKeys};
+use ilm_client::ix::{MarketKeys, RentPayer, TaskKeys};
 use ilm_client::token::{self, MintInfo};
 use ilm_client::{accounts::decode, Market, Task};
 use ilm_ledger::config::{home_dir, SolanaConfig};
@@ -475,6 +475,18 @@ impl Ctx {
     /// (a sponsor), else the signer. Rent comes back to it when they close.
     pub fn rent_payer(&self) -> Pubkey {
         self.fee_payer.as_ref().unwrap_or(&self.payer).pubkey()
+    }
+
+    /// Who pays the rent of the records a contributor's command opens: under
+    /// `--relay` the relay's pool (the relay's key then pays fees only, so
+    /// its policy refuses every account creation), else [`Ctx::rent_payer`].
+    pub fn rent_source(&self) -> RentPayer {
+        let key = self.rent_payer();
+        if self.relay.is_some() {
+            RentPayer::Pool(key)
+        } else {
+            RentPayer::Signer(key)
+        }
     }
 
     /// Saves the embedded ledger.

@@ -32,6 +32,9 @@ enum Command {
     /// Deposit, unstake, withdraw or show a contributor's stake.
     #[command(subcommand)]
     Stake(stake::StakeCmd),
+    /// Fund, withdraw or show a sponsor's pool, which pays contributors' rent.
+    #[command(subcommand)]
+    Sponsor(sponsor::SponsorCmd),
     /// Post, fund, cancel, close, show or list tasks (employers).
     #[command(subcommand)]
     Task(task::TaskCmd),
@@ -90,6 +93,7 @@ fn run(cli: Cli) -> Result<(), Option<String>> {
     let report = match cli.command {
         Command::Market(c) => market::run(&mut ctx, c),
         Command::Stake(c) => stake::run(&mut ctx, c),
+        Command::Sponsor(c) => sponsor::run(&mut ctx, c),
         Command::Task(c) => task::run(&mut ctx, c),
         Command::Work(c) => work::run(&mut ctx, c),
         Command::Review(c) => review::run(&mut ctx, c),

@@ -433,11 +433,17 @@ fn demo_pays_every_path() {
     }
     assert_eq!(out["epoch contributors paid"], 300);
     // the newcomer started from an empty wallet, was paid, never held a
-    // lamport, and its sponsor got the rent back
+    // lamport, and its sponsor's pool got the rent back
     let newcomer = &out["newcomer (started with 0 SOL and 0 tokens)"];
     assert_eq!(newcomer["earned"], "10", "{newcomer}");
     assert_eq!(newcomer["lamports held"], 0);
-    assert_ne!(newcomer["rent returned to the sponsor (SOL)"], "0");
+    assert_ne!(newcomer["rent lent by the sponsor's pool (SOL)"], "0");
+    assert_eq!(
+        newcomer["rent returned to the pool (SOL)"],
+        newcomer["rent lent by the sponsor's pool (SOL)"]
+    );
+    // her work (claim and submit) and her closes: 2 transactions of 2 signatures
+    assert_eq!(newcomer["sponsor's fees (SOL)"], "0.00002");
     assert!(
         !Path::new(&sh.path("ledger.bin")).exists(),
         "the demo never touches the saved ledger"
@@ -604,4 +610,58 @@ fn attested_work_and_market_upkeep() {
     let stake = sh.json("alice", &["stake", "show"]);
     assert_eq!(stake["amount"], "90");
     assert_eq!(stake["expired"], 1);
+}
+
+#[test]
+fn a_sponsor_funds_and_empties_its_pool_and_closes_a_record_it_paid_for() {
+    let sh = Shell::new(None);
+    open_market(&sh);
+    let sponsor = sh.pubkey("sponsor");
+    let funded = sh.json(
+        "employer",
+        &["sponsor", "fund", "0.5", "--sponsor", &sponsor],
+    );
+    assert_eq!(funded["pool_sol"], "0.5");
+    let shown = sh.json("alice", &["sponsor", "show", &sponsor]);
+    assert_eq!(
+        (&shown["pool"], &shown["pool_sol"]),
+        (&funded["pool"], &funded["pool_sol"])
+    );
+    sh.fails(
+        "sponsor",
+        &["sponsor", "withdraw", "0.6"],
+        "your pool holds 0.5 SOL",
+    );
+    sh.fails(
+        "sponsor",
+        &["sponsor", "withdraw", "0.4999999"],
+        "rent-exempt minimum",
+    );
+    assert_eq!(
+        sh.json("sponsor", &["sponsor", "withdraw", "0.25"])["pool_sol"],
+        "0.25"
+    );
+    assert_eq!(
+        sh.json("sponsor", &["sponsor", "withdraw", "all"])["pool_sol"],
+        "0"
+    );
+
+    // the sponsor pays for erin's record, which never earns: it takes the rent back
+    let fee_payer = sh.keypair("sponsor");
+    let open = [
+        "--fee-payer",
+        fee_payer.to_str().unwrap(),
+        "stake",
+        "deposit",
+        "0",
+    ];
+    assert_eq!(sh.json("erin", &open)["rent_payer"], sponsor);
+    let erin = sh.pubkey("erin");
+    sh.fails(
+        "alice",
+        &["stake", "close", "--contributor", &erin],
+        "Only the contributor, or the rent payer",
+    );
+    let closed = sh.json("sponsor", &["stake", "close", "--contributor", &erin]);
+    assert_eq!(closed["rent_returned_to"], sponsor);
 }

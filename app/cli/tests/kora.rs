@@ -2,8 +2,10 @@
 //! 2.2.0-beta.8, installed into target/kora by `scripts/kora/install.sh`)
 //! running ilm's policy (`kora/kora.toml`) in front of the in-process RPC
 //! server. A contributor with an empty wallet claims, delivers and is paid
-//! with `ilm --relay`; Kora refuses what the policy forbids. Ignored by
-//! `make test`: building Kora takes about 25 minutes.
+//! with `ilm --relay`, the rent coming from the sponsor's pool and only the
+//! fees from Kora's key; Kora refuses what the policy forbids, above all
+//! funding any account with its key. Ignored by `make test`: building Kora
+//! takes about 25 minutes. `KORA_CONFIG` runs it with another policy file.
 #[path = "../../ledger/tests/support/rpc_server.rs"]
 #[allow(dead_code)]
 mod rpc_server;
@@ -59,9 +61,12 @@ impl Kora {
             .unwrap()
             .port();
         let out = std::fs::File::create(&log).unwrap();
+        let config = std::env::var_os("KORA_CONFIG")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo().join("kora/kora.toml"));
         let child = Command::new(bin)
             .arg("--config")
-            .arg(repo().join("kora/kora.toml"))
+            .arg(config)
             .args(["--rpc-url", rpc_url, "rpc", "start", "--signers-config"])
             .arg(repo().join("kora/signers.toml"))
             .args(["--port", &port.to_string()])
@@ -117,9 +122,16 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     let (market, stake_mint, task) = c.newcomer_task();
     let lamports = |key: &Pubkey| server.lamports(key);
     let erin: Pubkey = c.pubkey("erin").parse().unwrap();
-    let sponsor_before = lamports(&sponsor.pubkey());
+    // the sponsor's pool, funded by anyone (here the employer)
+    let key = sponsor.pubkey().to_string();
+    let pool = ilm_client::pda::sponsor_pool(&sponsor.pubkey()).0;
+    let funded = c.json("employer", &["sponsor", "fund", "0.1", "--sponsor", &key]);
+    assert_eq!(funded["pool"], pool.to_string());
+    assert_eq!(funded["pool_sol"], "0.1");
+    let (sponsor_before, pool_before) = (lamports(&sponsor.pubkey()), lamports(&pool));
 
-    // claim (the record opens with it) and deliver: Kora pays fees and rent
+    // claim (the record opens with it) and deliver: Kora's key pays the
+    // fees, its pool the rent
     let claimed = c.json("erin", &[&relay[..], &["work", "claim", &task]].concat());
     assert_eq!(claimed["status"], "leased");
     let hash = "ab".repeat(32);
@@ -127,16 +139,24 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     c.json("erin", &[&relay[..], &submit[..]].concat());
     let claims = c.json("employer", &["task", "claims", &task]);
     assert_eq!(claims["claims"][0]["newcomer"], true);
-    assert_eq!(
-        claims["claims"][0]["rent_payer"],
-        sponsor.pubkey().to_string()
-    );
+    assert_eq!(claims["claims"][0]["rent_payer"], pool.to_string());
     let sponsor_after = lamports(&sponsor.pubkey());
+    let rent = lamports(&m_stake(&market, &erin)) + lamports(&claim_of(&task, &erin));
+    assert_eq!(
+        sponsor_before - sponsor_after,
+        4 * 5_000,
+        "Kora's key paid 2 fees of 2 signatures"
+    );
+    assert_eq!(
+        pool_before - lamports(&pool),
+        rent,
+        "the pool paid both records' rent"
+    );
     let paid = c.json("employer", &["review", "approve", &task, &erin.to_string()]);
     assert_eq!(paid["paid"], "10");
     assert_eq!(lamports(&erin), 0, "the newcomer never needed a lamport");
     println!(
-        "kora: claim and submit of an empty wallet cost the sponsor {} lamports (rent of the stake record and the claim, and 4 signatures' fees)",
+        "kora: claim and submit of an empty wallet cost Kora's key {} lamports of fees and its pool {rent} lamports of rent (the stake record and the claim, back when they close)",
         sponsor_before - sponsor_after
     );
 
@@ -145,11 +165,13 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     let bytes: Vec<u8> = serde_json::from_str(&file).unwrap();
     let erin_kp = Keypair::try_from(bytes.as_slice()).unwrap();
     let blockhash = rpc.blockhash().unwrap();
+    // a stranger with no record yet
+    let stranger = Keypair::new();
     let signed_by_erin = |ixs: &[anchor_lang::solana_program::instruction::Instruction]| {
         offline::sign_partial(
             ixs,
             &sponsor.pubkey(),
-            &[&erin_kp],
+            &[&erin_kp, &stranger],
             &[],
             blockhash,
             (None, None),
@@ -170,7 +192,22 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     let sends = server.sends();
     k.sign(&signed_by_erin(std::slice::from_ref(&with_ilm)), &erin)
         .expect("kora signs a stake of 0 for erin");
+    // the caller's own wallet (erin's, which holds nothing), created and
+    // funded by Kora's key next to an ilm call
+    let drain = system_create_account(&sponsor.pubkey(), &erin, 2_000_000);
+    // ilm opening a record with Kora's own lamports instead of its pool's
+    let own_rent = ilm_client::ix::stake(&m, &stranger.pubkey(), &sponsor.pubkey(), None, 0);
     for (what, ixs, why) in [
+        (
+            "a wallet of the caller's funded by the sponsor's key",
+            vec![with_ilm.clone(), drain],
+            "Fee payer cannot be used for",
+        ),
+        (
+            "a record whose rent the sponsor's key would pay",
+            vec![own_rent],
+            "Fee payer cannot be used for",
+        ),
         (
             "a transfer of the sponsor's SOL",
             vec![with_ilm, take_sol.clone()],
@@ -189,6 +226,35 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     }
     assert_eq!(server.sends(), sends, "kora only signs: nothing was sent");
     assert_eq!(lamports(&sponsor.pubkey()), sponsor_after);
+}
+
+/// `owner`'s stake record in `market` (both base58).
+fn m_stake(market: &str, owner: &Pubkey) -> Pubkey {
+    ilm_client::pda::stake(&market.parse().unwrap(), owner).0
+}
+
+/// `owner`'s claim on `task` (base58).
+fn claim_of(task: &str, owner: &Pubkey) -> Pubkey {
+    ilm_client::pda::claim(&task.parse().unwrap(), owner).0
+}
+
+/// The System program's `CreateAccount` of a 0-byte system account at `to`
+/// holding `lamports`, paid by `from`.
+fn system_create_account(
+    from: &Pubkey,
+    to: &Pubkey,
+    lamports: u64,
+) -> anchor_lang::solana_program::instruction::Instruction {
+    use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
+    let mut data = 0u32.to_le_bytes().to_vec();
+    data.extend_from_slice(&lamports.to_le_bytes());
+    data.extend_from_slice(&0u64.to_le_bytes());
+    data.extend_from_slice(Pubkey::default().as_ref());
+    Instruction {
+        program_id: Pubkey::default(),
+        accounts: vec![AccountMeta::new(*from, true), AccountMeta::new(*to, true)],
+        data,
+    }
 }
 
 /// The System program's `Transfer` of `lamports` from `from` to `to`.

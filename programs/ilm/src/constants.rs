@@ -16,6 +16,10 @@ pub const STAKE_SEED: &[u8] = b"stake";
 pub const CLAIM_SEED: &[u8] = b"claim";
 /// `["employer", market, employer]`: the requester's public record.
 pub const EMPLOYER_SEED: &[u8] = b"employer";
+/// `["sponsor", sponsor]`: a sponsor's pool, a system account holding the
+/// lamports that `stake` and `claim_task` draw rent from when the sponsor
+/// signs; this program signs for it, and only the sponsor withdraws.
+pub const SPONSOR_SEED: &[u8] = b"sponsor";
 
 /// Basis-point denominator (100 % = 10,000 bps).
 pub const BPS_DENOMINATOR: u16 = 10_000;

@@ -162,8 +162,12 @@ pub enum IlmError {
     NewcomerLeaseLimit,
     #[msg("Staking tokens needs the contributor's token account of the stake mint (amount 0, which only opens the record, needs none)")]
     NoStakeSource,
-    #[msg("Only the contributor, or the rent payer of a record with no paid completions, may close a stake record")]
+    #[msg("Only the contributor, or the rent payer (or the sponsor whose pool paid) of a record with no paid completions, may close a stake record")]
     NotStakeCloser,
     #[msg("Newcomer slots are for Review and Attested tasks: on a Preimage task a guess without a bond would cost nothing, and Merkle tasks take no claims")]
     NewcomerSlotsNotAllowed,
+    #[msg("The sponsor pool cannot pay this rent and keep its own rent-exempt minimum (890,880 lamports): fund the pool with a transfer to its address (`ilm sponsor fund`), or pay the rent from a signer")]
+    SponsorPoolTooLow,
+    #[msg("A withdrawal must leave the sponsor pool empty or holding at least its rent-exempt minimum (890,880 lamports), and cannot exceed its balance: withdraw everything or less")]
+    SponsorPoolWithdrawal,
 }

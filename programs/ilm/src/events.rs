@@ -223,3 +223,13 @@ pub struct StakeClosed {
     /// Where the rent went.
     pub rent_payer: Pubkey,
 }
+
+/// Lamports moved from a sponsor's pool back to the sponsor.
+#[event]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SponsorPoolWithdrawn {
+    pub sponsor: Pubkey,
+    pub amount: u64,
+    /// Lamports the pool still holds.
+    pub left: u64,
+}

@@ -229,9 +229,14 @@ pub mod ilm {
         CloseBitmap::handler(ctx)
     }
 
-    /// Returns an empty stake record's rent to its contributor; a record with rejections, expiries or abandons stays.
+    /// Returns an empty stake record's rent to whoever paid it; a record with rejections, expiries or abandons stays.
     #[access_control(ctx.accounts.validate())]
     pub fn close_stake(ctx: Context<CloseStake>) -> Result<()> {
         CloseStake::handler(ctx)
+    }
+
+    /// Moves `amount` lamports from the signer's sponsor pool back to it.
+    pub fn withdraw_sponsor_pool(ctx: Context<WithdrawSponsorPool>, amount: u64) -> Result<()> {
+        WithdrawSponsorPool::handler(ctx, amount)
     }
 }

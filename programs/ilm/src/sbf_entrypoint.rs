@@ -178,5 +178,6 @@ dispatch! {
         clawback => Clawback,
         close_bitmap => CloseBitmap,
         close_stake => CloseStake,
+        withdraw_sponsor_pool => WithdrawSponsorPool,
     }
 }

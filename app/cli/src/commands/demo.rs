@@ -15,9 +15,9 @@ use clap::Args;
 use ilm_client::attest::{precompile_instruction, Attestation};
 use ilm_client::events::{ilm_compute_units, Event};
 use ilm_client::ilm::instructions::{CreateTaskArgs, SubmitAttestedArgs};
-use ilm_client::ix::{self, MarketKeys, TaskKeys};
+use ilm_client::ix::{self, MarketKeys, RentPayer, TaskKeys};
 use ilm_client::merkle::Tree;
-use ilm_client::{answer, token, MarketParams, Qualification, Verifier};
+use ilm_client::{answer, pda, token, MarketParams, Qualification, Verifier};
 use ilm_ledger::crank::{PushOptions, PushStats};
 use ilm_ledger::Sent;
 use sha2::{Digest, Sha256};
@@ -35,6 +35,9 @@ pub struct DemoArgs {
 const DECIMALS: u8 = 6;
 const TOKEN: u64 = 1_000_000;
 const LAMPORTS_PER_SOL: u64 = 1_000_000_000;
+/// What the newcomer's sponsor puts in its pool: the rent of a stake record
+/// and a claim, and the pool's own rent-exempt minimum, with room to spare.
+const POOL_FUNDING: u64 = LAMPORTS_PER_SOL / 100;
 /// The labeling task employer's secret: its answer hash is unguessable until `open_reveals`.
 const LABEL_SALT: [u8; 32] = [0x5a; 32];
 
@@ -380,26 +383,37 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
             &[who],
         )?;
     }
-    // erin's wallet is empty: the sponsor opens her stake record (no
-    // tokens), her claim and her token account, and pays the fees; she signs.
+    // erin's wallet is empty: the sponsor's key pays her fees and its pool
+    // the rent of her stake record (no tokens) and her claim, as a Kora
+    // service does (`--relay`); she signs. The employer opens her token
+    // account as it pays her.
     let sponsor = Keypair::new();
     d.ctx
         .ledger
         .airdrop(&sponsor.pubkey(), LAMPORTS_PER_SOL)
         .map_err(|e| e.to_string())?;
-    let sponsor_start = lamports(&d, &sponsor.pubkey())?;
     let erin = Keypair::new();
     let (e, s) = (erin.pubkey(), sponsor.pubkey());
+    let pool = pda::sponsor_pool(&s).0;
+    d.send_paid_by(
+        &sponsor,
+        &[ix::fund_sponsor_pool(&s, &s, POOL_FUNDING)],
+        &[],
+    )?;
+    let (key_start, pool_start) = (lamports(&d, &s)?, lamports(&d, &pool)?);
     let result: [u8; 32] = Sha256::digest(format!("labels by {e}")).into();
+    let rent = RentPayer::Pool(s);
     let erin_work = [
-        ix::stake(&d.market, &e, &s, None, 0),
-        ix::claim_task(&judged, &e, &s),
-        token::create_ata(&s, &e, &d.mint, &token::TOKEN_PROGRAM),
+        ix::stake(&d.market, &e, rent, None, 0),
+        ix::claim_task(&judged, &e, rent),
         ix::submit_work(&judged, &e, result, "ipfs://demo/result".into()),
     ];
     d.send_paid_by(&sponsor, &erin_work, &[&erin])?;
+    let rent_lent = pool_start - lamports(&d, &pool)?;
     let alice_wallet = token::ata(&alice.pubkey(), &d.mint, &token::TOKEN_PROGRAM);
     let erin_wallet = token::ata(&e, &d.mint, &token::TOKEN_PROGRAM);
+    let open_erins = token::create_ata(&employer, &e, &d.mint, &token::TOKEN_PROGRAM);
+    d.send(&[open_erins], &[&employer_kp])?;
     for (who, wallet) in [(alice.pubkey(), alice_wallet), (e, erin_wallet)] {
         d.pay(
             "approve_work (judged)",
@@ -474,22 +488,23 @@ pub fn run(ctx: &mut Ctx, a: DemoArgs) -> Result<Report, String> {
     collect.extend(d.tasks.iter().map(|t| ix::collect_fees(t, &fee_wallet)));
     d.send(&collect, &[])?;
 
-    step(d.ctx, "the judged task ends: the employer closes it, erin's claim and stake record close, and their rent goes back to the sponsor");
+    step(d.ctx, "the judged task ends: the employer closes it, erin's claim and stake record close, and their rent goes back to the sponsor's pool");
     d.ctx.ledger.warp(8 * 86_400).map_err(|e| e.to_string())?;
     let employer_wallet = token::ata(&employer, &d.mint, &token::TOKEN_PROGRAM);
     let close_task = ix::close_task(&judged, &employer_wallet, &fee_wallet);
     d.send(&[close_task], &[&employer_kp])?;
-    let rent_returned = lamports(&d, &judged.claim(&e))? + lamports(&d, &d.market.stake(&e))?;
+    let pool_before = lamports(&d, &pool)?;
     let close_erin = [
-        ix::close_claim(&judged.task, &e, &s),
-        ix::close_stake(&d.market.market, &e, &e, &s),
+        ix::close_claim(&judged.task, &e, &pool),
+        ix::close_stake(&d.market.market, &e, &e, &pool),
     ];
     d.send_paid_by(&sponsor, &close_erin, &[&erin])?;
     let newcomer = Newcomer {
         earned: d.ctx.balance(&erin_wallet)?,
         lamports: lamports(&d, &e)?,
-        sponsor_spent: sponsor_start - lamports(&d, &s)?,
-        rent_returned,
+        fees: key_start - lamports(&d, &s)?,
+        rent_lent,
+        rent_returned: lamports(&d, &pool)? - pool_before,
     };
 
     summary(
@@ -509,9 +524,11 @@ struct Newcomer {
     earned: u64,
     /// Lamports it holds (it never needed any).
     lamports: u64,
-    /// Lamports the sponsor is down: fees and the newcomer's token account.
-    sponsor_spent: u64,
-    /// Rent of the claim and stake record the sponsor paid and got back.
+    /// Lamports the sponsor's key is down: the fees of the newcomer's transactions.
+    fees: u64,
+    /// Rent of the claim and stake record the sponsor's pool paid ...
+    rent_lent: u64,
+    /// ... and got back when they closed.
     rent_returned: u64,
 }
 
@@ -582,8 +599,9 @@ fn summary(
         "newcomer (started with 0 SOL and 0 tokens)" => serde_json::json!({
             "earned": tokens(newcomer.earned),
             "lamports held": newcomer.lamports,
-            "sponsor spent (SOL)": crate::units::format_sol(newcomer.sponsor_spent),
-            "rent returned to the sponsor (SOL)": crate::units::format_sol(newcomer.rent_returned),
+            "sponsor's fees (SOL)": crate::units::format_sol(newcomer.fees),
+            "rent lent by the sponsor's pool (SOL)": crate::units::format_sol(newcomer.rent_lent),
+            "rent returned to the pool (SOL)": crate::units::format_sol(newcomer.rent_returned),
         }),
         "epoch contributors paid" => pushed.paid,
         "paid to contributors" => tokens(paid_total),

@@ -6,6 +6,7 @@ pub mod market;
 pub mod merkle;
 pub mod mint;
 pub mod review;
+pub mod sponsor;
 pub mod stake;
 pub mod task;
 pub mod work;

@@ -23,8 +23,13 @@ pub enum StakeCmd {
     /// Withdraw stake whose cooldown has passed.
     Withdraw,
     /// Close your empty stake record and take back its rent (a record with
-    /// rejections, expiries or abandons stays open).
-    Close,
+    /// rejections, expiries or abandons stays open); a sponsor closes a
+    /// record it paid for that has no paid completion.
+    Close {
+        /// Whose record [default: yours].
+        #[arg(long)]
+        contributor: Option<Pubkey>,
+    },
     /// Show a contributor's stake and track record.
     Show {
         /// Contributor [default: you].
@@ -50,8 +55,8 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             }
             // Amount 0 only opens the record: no token account needed.
             let source = (base > 0).then_some(&wallet);
-            let payer = ctx.rent_payer();
-            ctx.send(&[ix::stake(&keys, &me, &payer, source, base)], &[])?
+            let payer = ctx.rent_source();
+            ctx.send(&[ix::stake(&keys, &me, payer, source, base)], &[])?
                 .0
         }
         StakeCmd::Unstake { amount } => {
@@ -63,10 +68,11 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             ixs.push(ix::withdraw_stake(&keys, &me, &wallet));
             ctx.send(&ixs, &[])?.0
         }
-        StakeCmd::Close => {
-            let record = keys.stake(&me);
+        StakeCmd::Close { contributor } => {
+            let who = contributor.unwrap_or(me);
+            let record = keys.stake(&who);
             let (stake, rent) = ctx.load_with_rent::<ilm_client::Stake>(&record, "stake")?;
-            let close = ix::close_stake(&keys.market, &me, &me, &stake.rent_payer);
+            let close = ix::close_stake(&keys.market, &me, &who, &stake.rent_payer);
             let (sent, _) = ctx.send(&[close], &[])?;
             let mut r = report! {
                 "closed" => record.to_string(),

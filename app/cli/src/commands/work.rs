@@ -92,7 +92,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 ));
             }
             let stake: Option<ilm_client::Stake> = ctx.try_load(&keys.stake(&me), "stake")?;
-            let payer = ctx.rent_payer();
+            let payer = ctx.rent_source();
             let mut ixs = Vec::new();
             if stake.is_none() {
                 if t.newcomer_slots == 0 {
@@ -103,9 +103,9 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 }
                 // A newcomer's record opens with the claim, without tokens.
                 let (market, _) = ctx.market_of(&t)?;
-                ixs.push(ix::stake(&market, &me, &payer, None, 0));
+                ixs.push(ix::stake(&market, &me, payer, None, 0));
             }
-            ixs.push(ix::claim_task(&keys, &me, &payer));
+            ixs.push(ix::claim_task(&keys, &me, payer));
             let (sent, _) = ctx.send(&ixs, &[])?;
             finish(ctx, &task, &me, &sent, None)
         }

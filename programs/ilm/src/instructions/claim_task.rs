@@ -1,15 +1,15 @@
-use crate::constants::CLAIM_SEED;
+use crate::constants::{CLAIM_SEED, SPONSOR_SEED};
 use crate::error::IlmError;
 use crate::events::TaskClaimed;
-use crate::instructions::shared::now;
+use crate::instructions::shared::{now, RentPayer};
 use crate::state::{Claim, ClaimStatus, Market, Stake, Task, Verifier};
 use anchor_lang::prelude::*;
 
 /// Takes a lease on one completion slot. The claim PDA makes a second claim
 /// by the same contributor on the same task fail at account creation.
 /// `rent_payer` pays the claim's rent (the contributor itself, or a sponsor
-/// such as the employer or a fee-payer service) and gets it back at
-/// `close_claim`. A contributor whose stake cannot cover the bond or the
+/// such as the employer or a fee-payer service), or its `sponsor_pool`
+/// does, and gets it back at `close_claim`. A contributor whose stake cannot cover the bond or the
 /// market minimum takes one of the task's `newcomer_slots`, without a bond.
 #[derive(Accounts)]
 pub struct ClaimTask<'info> {
@@ -22,15 +22,19 @@ pub struct ClaimTask<'info> {
     pub task: Box<Account<'info, Task>>,
     #[account(mut, has_one = contributor, has_one = market @ IlmError::StakeMismatch)]
     pub stake: Box<Account<'info, Stake>>,
+    /// The [`Claim`] this call opens; an address that is already a claim
+    /// fails in the System program.
+    /// CHECK: the seeds are checked here; the handler opens it.
     #[account(
-        init,
-        payer = rent_payer,
-        space = 8 + Claim::INIT_SPACE,
+        mut,
         seeds = [CLAIM_SEED, task.key().as_ref(), contributor.key().as_ref()],
         bump,
     )]
-    pub claim: Box<Account<'info, Claim>>,
+    pub claim: UncheckedAccount<'info>,
     pub system_program: Program<'info, System>,
+    /// `rent_payer`'s pool: when given, it pays the claim's rent instead.
+    #[account(mut, seeds = [SPONSOR_SEED, rent_payer.key().as_ref()], bump)]
+    pub sponsor_pool: Option<SystemAccount<'info>>,
 }
 
 impl ClaimTask<'_> {
@@ -92,18 +96,37 @@ impl ClaimTask<'_> {
             a.task.bond
         };
         a.stake.lock(bond)?;
-        let claim = &mut a.claim;
-        claim.task = a.task.key();
-        claim.contributor = a.contributor.key();
-        claim.status = ClaimStatus::Leased;
-        claim.bond = bond;
-        claim.lease_expires_at = now.saturating_add(a.task.lease_secs);
-        claim.rent_payer = a.rent_payer.key();
-        claim.newcomer = newcomer;
-        claim.bump = ctx.bumps.claim;
+        let payer = RentPayer {
+            signer: &a.rent_payer,
+            pool: a
+                .sponsor_pool
+                .as_ref()
+                .map(|p| (p.as_ref(), ctx.bumps.sponsor_pool.unwrap_or_default())),
+        };
+        let (task, contributor) = (a.task.key(), a.contributor.key());
+        let bump = [ctx.bumps.claim];
+        let seeds: &[&[u8]] = &[CLAIM_SEED, task.as_ref(), contributor.as_ref(), &bump];
+        let info = a.claim.to_account_info();
+        payer.open(&info, seeds, 8 + Claim::INIT_SPACE, &a.system_program)?;
+        let claim = Claim {
+            task,
+            contributor,
+            status: ClaimStatus::Leased,
+            bond,
+            lease_expires_at: now.saturating_add(a.task.lease_secs),
+            commitment: [0; 32],
+            committed_slot: 0,
+            result_hash: [0; 32],
+            submitted_at: 0,
+            paid_units: 0,
+            rent_payer: payer.key(),
+            newcomer,
+            bump: ctx.bumps.claim,
+        };
+        claim.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
         emit!(TaskClaimed {
             task: claim.task,
-            claim: claim.key(),
+            claim: info.key(),
             contributor: claim.contributor,
             bond: claim.bond,
             lease_expires_at: claim.lease_expires_at,

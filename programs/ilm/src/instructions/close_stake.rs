@@ -1,3 +1,4 @@
+use crate::constants::SPONSOR_SEED;
 use crate::error::IlmError;
 use crate::events::StakeClosed;
 use crate::state::Stake;
@@ -12,10 +13,12 @@ use anchor_lang::prelude::*;
 /// an integrator's gate). Completions are given up with the record, so the
 /// contributor closes it, or the rent payer while it has none: a sponsor
 /// gets its rent back from a newcomer who never finished a task, and never
-/// erases a track record.
+/// erases a track record. A record its sponsor pool paid for is closed by
+/// the sponsor and its rent goes back to the pool.
 #[derive(Accounts)]
 pub struct CloseStake<'info> {
-    /// The contributor, or the rent payer of a record without completions.
+    /// The contributor, or the rent payer (or the sponsor whose pool paid)
+    /// of a record without completions.
     pub closer: Signer<'info>,
     #[account(mut, close = rent_payer, has_one = rent_payer)]
     pub stake: Box<Account<'info, Stake>>,
@@ -28,8 +31,13 @@ impl CloseStake<'_> {
     pub fn validate(&self) -> Result<()> {
         let s = &self.stake;
         let closer = self.closer.key();
+        let paid_rent = || {
+            closer == s.rent_payer
+                || Pubkey::find_program_address(&[SPONSOR_SEED, closer.as_ref()], &crate::ID).0
+                    == s.rent_payer
+        };
         require!(
-            closer == s.contributor || (closer == s.rent_payer && s.completed == 0),
+            closer == s.contributor || (s.completed == 0 && paid_rent()),
             IlmError::NotStakeCloser
         );
         require!(

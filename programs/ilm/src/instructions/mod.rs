@@ -28,6 +28,7 @@ pub mod stake;
 pub mod submit_attested;
 pub mod submit_work;
 pub mod update_market;
+pub mod withdraw_sponsor_pool;
 pub mod withdraw_stake;
 
 pub use abandon_claim::*;
@@ -56,4 +57,5 @@ pub use stake::*;
 pub use submit_attested::*;
 pub use submit_work::*;
 pub use update_market::*;
+pub use withdraw_sponsor_pool::*;
 pub use withdraw_stake::*;

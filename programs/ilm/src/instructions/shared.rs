@@ -1,11 +1,13 @@
 //! The pieces every money-moving instruction uses: one transfer, one mint
 //! check, one payout. Instruction files never repeat them.
-use crate::constants::{MARKET_SEED, TASK_SEED};
+use crate::constants::{MARKET_SEED, SPONSOR_SEED, TASK_SEED};
+use crate::error::IlmError;
 use crate::events::WorkPaid;
 use crate::math::mul;
 use crate::state::{Claim, ClaimStatus, Market, Stake, Task};
 use crate::verify::mint_extensions::check_mint_extensions;
 use anchor_lang::prelude::*;
+use anchor_lang::system_program::{self, Allocate, Assign, CreateAccount, Transfer};
 use anchor_spl::token_interface::{
     self, BurnChecked, Mint, TokenAccount, TokenInterface, TransferChecked,
 };
@@ -101,6 +103,90 @@ pub fn is_frozen(token_account: &AccountInfo) -> bool {
     token_account
         .try_borrow_data()
         .is_ok_and(|d| d.get(STATE_OFFSET) == Some(&FROZEN))
+}
+
+/// Who pays the rent of a record `stake` or `claim_task` opens: `signer`
+/// itself, or, with `pool` (the account at `["sponsor", signer]` and its
+/// bump), the signer's sponsor pool. The record keeps [`RentPayer::key`]
+/// and its close pays the rent back there.
+pub struct RentPayer<'a, 'info> {
+    pub signer: &'a AccountInfo<'info>,
+    pub pool: Option<(&'a AccountInfo<'info>, u8)>,
+}
+
+impl<'info> RentPayer<'_, 'info> {
+    /// Where the rent comes from and returns to.
+    pub fn key(&self) -> Pubkey {
+        self.pool.map_or(*self.signer.key, |(pool, _)| *pool.key)
+    }
+
+    /// Opens `account`, a PDA of this program signed for by `seeds`, with
+    /// `space` bytes. An address someone already sent lamports to is topped
+    /// up, allocated and assigned instead (a plain `CreateAccount` would
+    /// fail there, so a stranger could block the record). A pool keeps its
+    /// own rent-exempt minimum.
+    pub fn open(
+        &self,
+        account: &AccountInfo<'info>,
+        seeds: &[&[u8]],
+        space: usize,
+        system: &AccountInfo<'info>,
+    ) -> Result<()> {
+        let rent = Rent::get()?;
+        let lamports = rent.minimum_balance(space);
+        let needed = lamports.saturating_sub(account.lamports());
+        let sponsor = self.signer.key();
+        let pool_bump = [self.pool.map_or(0, |(_, bump)| bump)];
+        let pool_seeds: &[&[u8]] = &[SPONSOR_SEED, sponsor.as_ref(), &pool_bump];
+        let from = match self.pool {
+            Some((pool, _)) => {
+                let keeps = rent.minimum_balance(0);
+                require!(
+                    pool.lamports()
+                        .checked_sub(needed)
+                        .is_some_and(|left| left >= keeps),
+                    IlmError::SponsorPoolTooLow
+                );
+                pool
+            }
+            None => self.signer,
+        };
+        let signers: &[&[&[u8]]] = if self.pool.is_some() {
+            &[seeds, pool_seeds]
+        } else {
+            &[seeds]
+        };
+        let program = system.key();
+        if account.lamports() == 0 {
+            let to = CreateAccount {
+                from: from.clone(),
+                to: account.clone(),
+            };
+            let cpi = CpiContext::new_with_signer(program, to, signers);
+            return system_program::create_account(cpi, lamports, space as u64, &crate::ID);
+        }
+        if needed > 0 {
+            let to = Transfer {
+                from: from.clone(),
+                to: account.clone(),
+            };
+            system_program::transfer(CpiContext::new_with_signer(program, to, signers), needed)?;
+        }
+        let allocate = Allocate {
+            account_to_allocate: account.clone(),
+        };
+        system_program::allocate(
+            CpiContext::new_with_signer(program, allocate, &[seeds]),
+            space as u64,
+        )?;
+        let assign = Assign {
+            account_to_assign: account.clone(),
+        };
+        system_program::assign(
+            CpiContext::new_with_signer(program, assign, &[seeds]),
+            &crate::ID,
+        )
+    }
 }
 
 /// Current unix time from the Clock sysvar.

@@ -1,28 +1,29 @@
-use crate::constants::STAKE_SEED;
+use crate::constants::{SPONSOR_SEED, STAKE_SEED};
 use crate::error::IlmError;
 use crate::events::Staked;
-use crate::instructions::shared::{freezer_allowed, is_supported_mint, transfer};
+use crate::instructions::shared::{freezer_allowed, is_supported_mint, transfer, RentPayer};
 use crate::state::{Market, Stake};
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 
 /// `rent_payer` pays the stake record's rent when this call opens it (the
-/// contributor, or a sponsor) and gets it back at `close_stake`.
+/// contributor, or a sponsor), or its `sponsor_pool` does; the payer gets it
+/// back at `close_stake`.
 #[derive(Accounts)]
 pub struct StakeTokens<'info> {
     pub contributor: Signer<'info>,
     #[account(mut)]
     pub rent_payer: Signer<'info>,
     pub market: Box<Account<'info, Market>>,
-    /// Opened by the contributor's first stake; `amount` may be 0 just to open it.
+    /// The contributor's [`Stake`] record, opened by its first stake
+    /// (`amount` may be 0 just to open it).
+    /// CHECK: the seeds are checked here; the handler opens it or reads it as a `Stake`.
     #[account(
-        init_if_needed,
-        payer = rent_payer,
-        space = 8 + Stake::INIT_SPACE,
+        mut,
         seeds = [STAKE_SEED, market.key().as_ref(), contributor.key().as_ref()],
         bump,
     )]
-    pub stake: Box<Account<'info, Stake>>,
+    pub stake: UncheckedAccount<'info>,
     /// Checked again (not only at `create_market`): a closable mint could
     /// have been closed and re-created with other extensions.
     #[account(
@@ -40,6 +41,9 @@ pub struct StakeTokens<'info> {
     pub contributor_token: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
+    /// `rent_payer`'s pool: when given, it pays the record's rent instead.
+    #[account(mut, seeds = [SPONSOR_SEED, rent_payer.key().as_ref()], bump)]
+    pub sponsor_pool: Option<SystemAccount<'info>>,
 }
 
 impl StakeTokens<'_> {
@@ -63,13 +67,24 @@ impl StakeTokens<'_> {
                 amount,
             )?;
         }
-        let stake = &mut a.stake;
-        if stake.contributor == Pubkey::default() {
-            stake.market = a.market.key();
-            stake.contributor = a.contributor.key();
-            stake.rent_payer = a.rent_payer.key();
-            stake.bump = ctx.bumps.stake;
-        }
+        let info = a.stake.to_account_info();
+        // A PDA of this program is system-owned until this program opens it.
+        let mut stake = if info.owner == &crate::ID {
+            Stake::try_deserialize(&mut &info.try_borrow_data()?[..])?
+        } else {
+            let payer = RentPayer {
+                signer: &a.rent_payer,
+                pool: a
+                    .sponsor_pool
+                    .as_ref()
+                    .map(|p| (p.as_ref(), ctx.bumps.sponsor_pool.unwrap_or_default())),
+            };
+            let (market, contributor) = (a.market.key(), a.contributor.key());
+            let bump = [ctx.bumps.stake];
+            let seeds: &[&[u8]] = &[STAKE_SEED, market.as_ref(), contributor.as_ref(), &bump];
+            payer.open(&info, seeds, 8 + Stake::INIT_SPACE, &a.system_program)?;
+            Stake::opened(market, contributor, payer.key(), ctx.bumps.stake)
+        };
         stake.deposit(amount)?;
         emit!(Staked {
             market: stake.market,
@@ -77,6 +92,7 @@ impl StakeTokens<'_> {
             amount,
             total: stake.amount,
         });
+        stake.try_serialize(&mut &mut info.try_borrow_mut_data()?[..])?;
         Ok(())
     }
 }

@@ -46,6 +46,26 @@ pub struct Stake {
 }
 
 impl Stake {
+    /// A new, empty record.
+    pub fn opened(market: Pubkey, contributor: Pubkey, rent_payer: Pubkey, bump: u8) -> Self {
+        Stake {
+            market,
+            contributor,
+            amount: 0,
+            locked: 0,
+            unstake_pending: 0,
+            unstake_ready_at: 0,
+            completed: 0,
+            rejected: 0,
+            expired: 0,
+            abandoned: 0,
+            earned: 0,
+            live_claims: 0,
+            rent_payer,
+            bump,
+        }
+    }
+
     /// True when this is the stake of `claim`'s contributor in `task`'s market.
     pub fn backs(&self, task: &crate::state::Task, claim: &crate::state::Claim) -> bool {
         self.market == task.market && self.contributor == claim.contributor
