@@ -145,13 +145,19 @@ fn the_kora_policy_names_this_program_and_pays_fees_only() {
         allowed.contains(&program),
         "allowed_programs lacks {program}"
     );
+    let section = "[validation.fee_payer_policy.system]";
+    let system = &policy[policy.find(section).expect(section)..];
+    let system = &system[..system[1..].find("\n[").map_or(system.len(), |end| end + 1)];
     for key in [
         "allow_transfer",
         "allow_assign",
         "allow_create_account",
         "allow_allocate",
     ] {
-        assert_eq!(setting(key), "false", "kora.toml: {key}");
+        assert!(
+            system.contains(&format!("\n{key} = false")),
+            "kora.toml: {section} must set {key} = false"
+        );
     }
     let smallest = litesvm::LiteSVM::new().minimum_balance_for_rent_exemption(0);
     let cap: u64 = setting("max_allowed_lamports").parse().unwrap();

@@ -303,6 +303,29 @@ fn the_sponsor_closes_what_its_pool_opened_while_it_holds_no_completion() {
     env.ok(close, &[&owner]);
     assert_eq!(env.lamports(&pool), POOL);
 
+    // a squatter's abandon marks its record: the contributor cannot close
+    // it, the sponsor still takes its rent back (no completion on it)
+    let squatter = env.newcomer();
+    let s = squatter.pubkey();
+    pool_claim(&mut env, &owner, &squatter, &t).unwrap();
+    env.send_paid_by(&owner, &[ix::abandon_claim(&t, &s)], &[&squatter])
+        .unwrap();
+    assert_eq!(env.stake_state(&s).abandoned, 1);
+    let own_close = ix::close_stake(&market, &s, &s, &pool);
+    let sent = env.send_paid_by(&owner, &[own_close], &[&squatter]);
+    assert_failed_at(
+        sent,
+        0,
+        InstructionError::Custom(ilm(IlmError::StakeHasMarks)),
+    );
+    let record_rent = env.lamports(&env.market.stake(&s));
+    let before = env.lamports(&pool);
+    env.ok(
+        ix::close_stake(&market, &owner.pubkey(), &s, &pool),
+        &[&owner],
+    );
+    assert_eq!(env.lamports(&pool), before + record_rent);
+
     // a record with a paid completion is its contributor's to close
     pool_claim(&mut env, &owner, &worker, &t).unwrap();
     let me = worker.pubkey();
@@ -316,9 +339,58 @@ fn the_sponsor_closes_what_its_pool_opened_while_it_holds_no_completion() {
     let wallet = env.create_ata(&me, &mint);
     env.ok(ix::approve_work(&t, &me, &wallet), &[&employer]);
     close_task(&mut env, &employer, &t, 0);
+    // the pool's rent goes to the pool only: not the sponsor's key, not the contributor
+    for to in [owner.pubkey(), me] {
+        env.fails_anchor(
+            ix::close_claim(&t.task, &me, &to),
+            &[],
+            Anchor::ConstraintHasOne,
+        );
+        let close = ix::close_stake(&market, &me, &me, &to);
+        let sent = env.send_paid_by(&owner, &[close], &[&worker]);
+        assert_failed_at(
+            sent,
+            0,
+            InstructionError::Custom(Anchor::ConstraintHasOne as u32),
+        );
+    }
     env.ok(ix::close_claim(&t.task, &me, &pool), &[]);
     let close = ix::close_stake(&market, &owner.pubkey(), &me, &pool);
     env.fails(close, &[&owner], IlmError::NotStakeCloser);
+}
+
+#[test]
+fn an_open_record_leaves_the_pool_alone() {
+    let mut env = Env::new(Flavor::Token);
+    let employer = env.user();
+    let owner = sponsor(&mut env);
+    let broke = env.user();
+    // bonded for two leases, so a second claim gets past the lease rules
+    let worker = env.staked_user(500_000_000);
+    let me = worker.pubkey();
+    let t = newcomer_task(&mut env, &employer, 0);
+    let first = ix::claim_task(&t, &me, RentPayer::Pool(owner.pubkey()));
+    env.send_paid_by(&owner, &[first], &[&worker]).unwrap();
+    let pool = pool_of(&owner);
+    let held = env.lamports(&pool);
+    assert_eq!(env.claim_state(&t, &me).rent_payer, pool);
+
+    // a second claim fails as an existing account, with a funded pool or an empty one
+    for sponsor in [&owner, &broke] {
+        let again = ix::claim_task(&t, &me, RentPayer::Pool(sponsor.pubkey()));
+        let sent = env.send_paid_by(sponsor, &[again], &[&worker]);
+        let already_in_use = 0; // SystemError::AccountAlreadyInUse
+        assert_failed_at(sent, 0, InstructionError::Custom(already_in_use));
+    }
+    // a stake into an open record draws nothing, even naming an empty pool
+    let stake = ix::stake(&env.market, &me, RentPayer::Pool(broke.pubkey()), None, 0);
+    env.send_paid_by(&broke, &[stake], &[&worker]).unwrap();
+    assert_eq!(env.lamports(&pool), held);
+    assert_eq!(
+        env.stake_state(&me).rent_payer,
+        me,
+        "the record keeps its payer"
+    );
 }
 
 #[test]
@@ -331,12 +403,17 @@ fn lamports_sent_to_a_records_address_do_not_block_it() {
         let me = newcomer.pubkey();
         let t = newcomer_task(&mut env, &employer, 0);
         let pool = pool_of(&owner);
-        // a griefer funds both addresses before the newcomer's first claim
+        // a griefer funds both addresses before the newcomer's first claim:
+        // the record's with less than its rent, the claim's with all of it
         let (record, claim) = (env.market.stake(&me), t.claim(&me));
-        let sent_by_griefer = env.svm.minimum_balance_for_rent_exemption(0);
-        for address in [record, claim] {
-            env.svm.airdrop(&address, sent_by_griefer).unwrap();
+        let claim_rent = env
+            .svm
+            .minimum_balance_for_rent_exemption(8 + ilm_client::Claim::INIT_SPACE);
+        let griefed = [env.svm.minimum_balance_for_rent_exemption(0), claim_rent];
+        for (address, lamports) in [record, claim].into_iter().zip(griefed) {
+            env.svm.airdrop(&address, lamports).unwrap();
         }
+        let sent_by_griefer: u64 = griefed.iter().sum();
         let payer = if from_pool {
             RentPayer::Pool(owner.pubkey())
         } else {
@@ -348,8 +425,13 @@ fn lamports_sent_to_a_records_address_do_not_block_it() {
             ix::claim_task(&t, &me, payer),
         ];
         env.send_paid_by(&owner, &ixs, &[&newcomer]).unwrap();
+        assert_eq!(
+            env.lamports(&claim),
+            claim_rent,
+            "nothing added to a funded address"
+        );
         let rent = env.lamports(&record) + env.lamports(&claim);
-        let paid = rent - 2 * sent_by_griefer;
+        let paid = rent - sent_by_griefer;
         if from_pool {
             assert_eq!(env.lamports(&pool), pool_start - paid);
         } else {

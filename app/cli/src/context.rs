@@ -7,6 +7,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
 use clap::{Args, ValueEnum};
+use ilm_client::amount::format_sol;
 use ilm_client::events::{self, Event};
 use ilm_client::ix::{MarketKeys, RentPayer, TaskKeys};
 use ilm_client::token::{self, MintInfo};
@@ -487,6 +488,34 @@ impl Ctx {
         } else {
             RentPayer::Signer(key)
         }
+    }
+
+    /// Under `--relay`, refuses before asking the relay when its pool cannot
+    /// pay the rent of accounts of `sizes` (bytes each) and keep its own
+    /// rent-exempt minimum, the way the program would.
+    pub fn require_pool_covers(&self, sizes: &[usize]) -> Result<(), String> {
+        let RentPayer::Pool(sponsor) = self.rent_source() else {
+            return Ok(());
+        };
+        let rent = |len| self.ledger.minimum_balance(len).map_err(|e| e.to_string());
+        let mut needed = rent(0)?;
+        for &len in sizes {
+            needed += rent(len)?;
+        }
+        let pool = ilm_client::pda::sponsor_pool(&sponsor).0;
+        let held = self
+            .ledger
+            .account(&pool)
+            .map_err(|e| e.to_string())?
+            .map_or(0, |a| a.lamports);
+        if held >= needed {
+            return Ok(());
+        }
+        Err(format!(
+            "the relay's sponsor pool {pool} holds {} SOL, less than the {} SOL this needs (the rent of what it opens and the pool's own minimum): ask its operator to fund it (`ilm sponsor fund <SOL> --sponsor {sponsor}`)",
+            format_sol(held),
+            format_sol(needed)
+        ))
     }
 
     /// Saves the embedded ledger.

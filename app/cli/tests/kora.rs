@@ -122,6 +122,12 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     let (market, stake_mint, task) = c.newcomer_task();
     let lamports = |key: &Pubkey| server.lamports(key);
     let erin: Pubkey = c.pubkey("erin").parse().unwrap();
+    // an empty pool: refused before Kora is asked
+    c.fails(
+        "erin",
+        &[&relay[..], &["work", "claim", &task]].concat(),
+        "ask its operator to fund it",
+    );
     // the sponsor's pool, funded by anyone (here the employer)
     let key = sponsor.pubkey().to_string();
     let pool = ilm_client::pda::sponsor_pool(&sponsor.pubkey()).0;
@@ -197,33 +203,41 @@ fn an_empty_wallet_claims_delivers_and_is_paid_through_kora() {
     let drain = system_create_account(&sponsor.pubkey(), &erin, 2_000_000);
     // ilm opening a record with Kora's own lamports instead of its pool's
     let own_rent = ilm_client::ix::stake(&m, &stranger.pubkey(), &sponsor.pubkey(), None, 0);
+    // Kora refuses a use of its key by policy, or by its lamport cap
+    // (20,000), whichever it checks first
+    let key_used = ["Fee payer cannot be used for", "exceeds maximum allowed"];
     for (what, ixs, why) in [
         (
             "a wallet of the caller's funded by the sponsor's key",
             vec![with_ilm.clone(), drain],
-            "Fee payer cannot be used for",
+            &key_used[..],
         ),
         (
             "a record whose rent the sponsor's key would pay",
             vec![own_rent],
-            "Fee payer cannot be used for",
+            &key_used[..],
         ),
         (
             "a transfer of the sponsor's SOL",
             vec![with_ilm, take_sol.clone()],
-            "Fee payer cannot be used for",
+            &key_used[..],
         ),
         (
             "a transaction without ilm",
             vec![take_sol],
-            "must call at least one of the required programs",
+            &["must call at least one of the required programs"][..],
         ),
     ] {
         let refused = k.sign(&signed_by_erin(&ixs), &erin).map(|_| ());
         let error = refused.expect_err(what).to_string();
         println!("kora refused {what}: {error}");
-        assert!(error.contains(why), "{what}: {error}");
+        assert!(why.iter().any(|w| error.contains(w)), "{what}: {error}");
     }
+    // what a caller may have it sign with ilm moves the sponsor's lamports
+    // only to the sponsor: its pool's withdrawal pays Kora's own key
+    let withdraw = ilm_client::ix::withdraw_sponsor_pool(&sponsor.pubkey(), 1_000_000);
+    k.sign(&signed_by_erin(&[withdraw]), &erin)
+        .expect("kora signs the pool's withdrawal to its own key");
     assert_eq!(server.sends(), sends, "kora only signs: nothing was sent");
     assert_eq!(lamports(&sponsor.pubkey()), sponsor_after);
 }

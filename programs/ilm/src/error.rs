@@ -154,7 +154,7 @@ pub enum IlmError {
     TooManyLeaves,
     #[msg("The stake still holds tokens, a pending withdrawal, a bond or a live claim: finish your claims, request_unstake, wait the cooldown and withdraw_stake first")]
     StakeNotEmpty,
-    #[msg("A stake record with rejections, expiries or abandons stays open: its marks stay with the contributor")]
+    #[msg("A stake record with rejections, expiries or abandons stays open: its marks stay with the contributor (its sponsor may close it while it has no paid completion)")]
     StakeHasMarks,
     #[msg("No lease without a bond is free on this task (its newcomer_slots are held): stake the task's bond and the market minimum, or try again later")]
     NewcomerSlotsTaken,

@@ -5,6 +5,7 @@ use crate::output::Report;
 use crate::report;
 use crate::units::{format_amount, format_sol, parse_amount};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::Space;
 use clap::Subcommand;
 use ilm_client::{ix, token, Stake};
 
@@ -56,6 +57,9 @@ pub fn run(ctx: &mut Ctx, cmd: StakeCmd) -> Result<Report, String> {
             // Amount 0 only opens the record: no token account needed.
             let source = (base > 0).then_some(&wallet);
             let payer = ctx.rent_source();
+            if ctx.try_load::<Stake>(&keys.stake(&me), "stake")?.is_none() {
+                ctx.require_pool_covers(&[8 + Stake::INIT_SPACE])?;
+            }
             ctx.send(&[ix::stake(&keys, &me, payer, source, base)], &[])?
                 .0
         }

@@ -7,6 +7,7 @@ use crate::payouts::{claim_report, finish, pay_to_me, require_verifier};
 use crate::report;
 use crate::units::{claim_status, format_sol, parse_hex};
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::Space;
 use clap::Subcommand;
 use ilm_client::{answer, ix, Claim, Task, Verifier};
 use sha2::{Digest, Sha256};
@@ -94,6 +95,7 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
             let stake: Option<ilm_client::Stake> = ctx.try_load(&keys.stake(&me), "stake")?;
             let payer = ctx.rent_source();
             let mut ixs = Vec::new();
+            let mut opens = vec![8 + Claim::INIT_SPACE];
             if stake.is_none() {
                 if t.newcomer_slots == 0 {
                     return Err(format!(
@@ -104,7 +106,9 @@ pub fn run(ctx: &mut Ctx, cmd: WorkCmd) -> Result<Report, String> {
                 // A newcomer's record opens with the claim, without tokens.
                 let (market, _) = ctx.market_of(&t)?;
                 ixs.push(ix::stake(&market, &me, payer, None, 0));
+                opens.push(8 + ilm_client::Stake::INIT_SPACE);
             }
+            ctx.require_pool_covers(&opens)?;
             ixs.push(ix::claim_task(&keys, &me, payer));
             let (sent, _) = ctx.send(&ixs, &[])?;
             finish(ctx, &task, &me, &sent, None)

@@ -7,14 +7,14 @@ use anchor_lang::prelude::*;
 /// Returns an empty stake record's rent to whoever paid it (`rent_payer`):
 /// no tokens, no
 /// pending withdrawal, no bond and no live claim (an Attested claim still
-/// being paid needs the record, and its task cannot close without it). Only
-/// a record without marks closes: rejections, expiries and abandons stay with the
-/// contributor (a fresh record must not wash them out of a qualification or
-/// an integrator's gate). Completions are given up with the record, so the
-/// contributor closes it, or the rent payer while it has none: a sponsor
-/// gets its rent back from a newcomer who never finished a task, and never
-/// erases a track record. A record its sponsor pool paid for is closed by
-/// the sponsor and its rent goes back to the pool.
+/// being paid needs the record, and its task cannot close without it). The
+/// contributor closes only a record without marks: rejections, expiries and
+/// abandons stay with it (a fresh record must not wash them out of a
+/// qualification or an integrator's gate). Completions are given up with the
+/// record, so a sponsor (the rent payer, or the sponsor whose pool paid)
+/// closes one only while it has none, marked or not: it gets its rent back
+/// from a newcomer who never finished a task, and never erases a track
+/// record.
 #[derive(Accounts)]
 pub struct CloseStake<'info> {
     /// The contributor, or the rent payer (or the sponsor whose pool paid)
@@ -36,16 +36,17 @@ impl CloseStake<'_> {
                 || Pubkey::find_program_address(&[SPONSOR_SEED, closer.as_ref()], &crate::ID).0
                     == s.rent_payer
         };
-        require!(
-            closer == s.contributor || (s.completed == 0 && paid_rent()),
-            IlmError::NotStakeCloser
-        );
+        let sponsor = closer != s.contributor && s.completed == 0 && paid_rent();
+        require!(closer == s.contributor || sponsor, IlmError::NotStakeCloser);
         require!(
             s.amount == 0 && s.locked == 0 && s.unstake_pending == 0 && s.live_claims == 0,
             IlmError::StakeNotEmpty
         );
+        // A record without a paid completion is worth no more than a fresh
+        // wallet: its sponsor takes the rent back even with marks on it, or
+        // a squatter's abandons would lock the sponsor's rent for good.
         require!(
-            s.rejected == 0 && s.expired == 0 && s.abandoned == 0,
+            sponsor || (s.rejected == 0 && s.expired == 0 && s.abandoned == 0),
             IlmError::StakeHasMarks
         );
         Ok(())

@@ -139,7 +139,9 @@ impl<'info> RentPayer<'_, 'info> {
         let pool_bump = [self.pool.map_or(0, |(_, bump)| bump)];
         let pool_seeds: &[&[u8]] = &[SPONSOR_SEED, sponsor.as_ref(), &pool_bump];
         let from = match self.pool {
-            Some((pool, _)) => {
+            // Checked only when the pool pays: an address that needs nothing
+            // (an open record) fails in the System program as without a pool.
+            Some((pool, _)) if needed > 0 => {
                 let keeps = rent.minimum_balance(0);
                 require!(
                     pool.lamports()
@@ -149,6 +151,7 @@ impl<'info> RentPayer<'_, 'info> {
                 );
                 pool
             }
+            Some((pool, _)) => pool,
             None => self.signer,
         };
         let signers: &[&[&[u8]]] = if self.pool.is_some() {
