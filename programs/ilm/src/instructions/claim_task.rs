@@ -96,13 +96,7 @@ impl ClaimTask<'_> {
             a.task.bond
         };
         a.stake.lock(bond)?;
-        let payer = RentPayer {
-            signer: &a.rent_payer,
-            pool: a
-                .sponsor_pool
-                .as_ref()
-                .map(|p| (p.as_ref(), ctx.bumps.sponsor_pool.unwrap_or_default())),
-        };
+        let payer = RentPayer::new(&a.rent_payer, &a.sponsor_pool, ctx.bumps.sponsor_pool);
         let (task, contributor) = (a.task.key(), a.contributor.key());
         let bump = [ctx.bumps.claim];
         let seeds: &[&[u8]] = &[CLAIM_SEED, task.as_ref(), contributor.as_ref(), &bump];

@@ -114,7 +114,20 @@ pub struct RentPayer<'a, 'info> {
     pub pool: Option<(&'a AccountInfo<'info>, u8)>,
 }
 
-impl<'info> RentPayer<'_, 'info> {
+impl<'a, 'info> RentPayer<'a, 'info> {
+    /// `signer`, or its `pool` (an instruction's optional `sponsor_pool`
+    /// and the bump Anchor found for it).
+    pub fn new(
+        signer: &'a AccountInfo<'info>,
+        pool: &'a Option<SystemAccount<'info>>,
+        bump: Option<u8>,
+    ) -> Self {
+        let pool = pool
+            .as_ref()
+            .map(|p| (p.as_ref(), bump.unwrap_or_default()));
+        RentPayer { signer, pool }
+    }
+
     /// Where the rent comes from and returns to.
     pub fn key(&self) -> Pubkey {
         self.pool.map_or(*self.signer.key, |(pool, _)| *pool.key)

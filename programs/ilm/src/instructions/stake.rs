@@ -72,13 +72,7 @@ impl StakeTokens<'_> {
         let mut stake = if info.owner == &crate::ID {
             Stake::try_deserialize(&mut &info.try_borrow_data()?[..])?
         } else {
-            let payer = RentPayer {
-                signer: &a.rent_payer,
-                pool: a
-                    .sponsor_pool
-                    .as_ref()
-                    .map(|p| (p.as_ref(), ctx.bumps.sponsor_pool.unwrap_or_default())),
-            };
+            let payer = RentPayer::new(&a.rent_payer, &a.sponsor_pool, ctx.bumps.sponsor_pool);
             let (market, contributor) = (a.market.key(), a.contributor.key());
             let bump = [ctx.bumps.stake];
             let seeds: &[&[u8]] = &[STAKE_SEED, market.as_ref(), contributor.as_ref(), &bump];

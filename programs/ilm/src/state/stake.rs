@@ -175,20 +175,8 @@ mod tests {
 
     fn stake(amount: u64) -> Stake {
         Stake {
-            market: Pubkey::default(),
-            contributor: Pubkey::default(),
             amount,
-            locked: 0,
-            unstake_pending: 0,
-            unstake_ready_at: 0,
-            completed: 0,
-            rejected: 0,
-            expired: 0,
-            abandoned: 0,
-            earned: 0,
-            live_claims: 0,
-            rent_payer: Pubkey::default(),
-            bump: 0,
+            ..Stake::opened(Pubkey::default(), Pubkey::default(), Pubkey::default(), 0)
         }
     }
 
