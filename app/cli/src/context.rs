@@ -54,9 +54,10 @@ pub struct Global {
     /// Pays the fees instead of the signer (a keypair file).
     #[arg(long, global = true)]
     pub fee_payer: Option<PathBuf>,
-    /// A fee-payer service (Kora) that signs as fee payer and rent payer:
-    /// an empty wallet works through it (RPC clusters; one transaction at a
-    /// time). Its API key, if it has one, is read from ILM_RELAY_API_KEY.
+    /// A fee-payer service (Kora) that signs as fee payer, its sponsor pool
+    /// paying the rent of what a command opens: an empty wallet works
+    /// through it (RPC clusters; one transaction at a time). Its API key,
+    /// if it has one, is read from ILM_RELAY_API_KEY.
     #[arg(
         long,
         global = true,

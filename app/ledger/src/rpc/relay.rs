@@ -1,6 +1,7 @@
 //! A fee-payer service in front of the cluster: Kora, the Solana Foundation's
-//! paymaster (`kora/` holds ilm's policy for it). It signs, as fee payer and
-//! rent payer, the transactions its policy allows. `ilm --relay URL` builds a
+//! paymaster (`kora/` holds ilm's policy for it). It signs, as fee payer,
+//! the transactions its policy allows; its sponsor pool pays their rent.
+//! `ilm --relay URL` builds a
 //! contributor's transaction with the service's key as fee payer, signs its
 //! own part, has the service add its signature (`signTransaction`), and sends
 //! it through the cluster's RPC like any transaction signed by several parties.
@@ -42,7 +43,7 @@ impl Relay {
         }
     }
 
-    /// The key the service signs with: fee payer and rent payer of what it sponsors.
+    /// The key the service signs with: fee payer of what it sponsors, and the sponsor whose pool pays the rent.
     pub fn payer(&self) -> Result<Pubkey, LedgerError> {
         let payer: PayerSigner = self.rpc.request("getPayerSigner", json!([]))?;
         Pubkey::from_str(&payer.signer_address).map_err(|e| malformed("getPayerSigner", e))
