@@ -166,3 +166,121 @@ fn the_kora_policy_names_this_program_and_pays_fees_only() {
         "max_allowed_lamports {cap}: at least a two-signature fee, below {smallest}"
     );
 }
+
+/// A field of an `#[derive(Accounts)]` struct: its file, name, type and
+/// `#[account(...)]` text.
+struct Field {
+    file: String,
+    name: String,
+    ty: String,
+    attrs: String,
+}
+
+/// The fields of every `#[derive(Accounts)]` struct in the program's
+/// instructions, grouped by struct.
+fn accounts_structs() -> Vec<Vec<Field>> {
+    let dir = workspace().join("programs/ilm/src/instructions");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("instructions/")
+        .map(|e| e.expect("a file").path())
+        .collect();
+    files.sort();
+    let mut structs = Vec::new();
+    for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).expect("an instruction file");
+        for body in text.split("#[derive(Accounts)]").skip(1) {
+            let body = &body[..body.find("\n}\n").expect("the struct's end")];
+            let (mut fields, mut attrs, mut open) = (Vec::new(), String::new(), false);
+            for line in body.lines().skip(1).map(str::trim) {
+                if line.starts_with("#[account(") {
+                    open = true;
+                }
+                if open {
+                    attrs.push_str(line);
+                    attrs.push(' ');
+                    open = !line.ends_with(")]");
+                } else if let Some((name, ty)) =
+                    line.strip_prefix("pub ").and_then(|f| f.split_once(": "))
+                {
+                    fields.push(Field {
+                        file: file.clone(),
+                        name: name.to_string(),
+                        ty: ty.trim_end_matches(',').to_string(),
+                        attrs: std::mem::take(&mut attrs),
+                    });
+                }
+            }
+            structs.push(fields);
+        }
+    }
+    structs
+}
+
+/// Every mutable program or token account is `dup`: Anchor's generic
+/// duplicate-mutable-account check hashes each key into a `HashSet`
+/// (thousands of CU per instruction, about 15 KB of program). That is sound
+/// only while one account cannot play two mutable roles: the mutable program
+/// accounts of an instruction have different types (each checks its own
+/// discriminator), and two mutable token accounts are compared by a
+/// `constraint` (`DuplicateAccount`), except where aliasing is harmless and
+/// said so (`close_task` pays the employer's refund and the fees, which may
+/// land in one account).
+#[test]
+fn no_account_can_play_two_mutable_roles() {
+    const MAY_ALIAS: &[(&str, &str, &str)] = &[("close_task.rs", "employer_token", "fee_token")];
+    let structs = accounts_structs();
+    assert!(structs.len() >= 28, "found {} structs", structs.len());
+    for fields in structs {
+        let mutable: Vec<&Field> = fields
+            .iter()
+            .filter(|f| {
+                let words: Vec<&str> = f
+                    .attrs
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .collect();
+                words.contains(&"mut") && !words.contains(&"init")
+            })
+            .filter(|f| f.ty.contains("Account<'info,") && !f.ty.contains("SystemAccount"))
+            .collect();
+        let mut program_types = BTreeSet::new();
+        for f in &mutable {
+            assert!(
+                f.attrs.contains("dup"),
+                "{}: `{}` is mutable but not `dup`",
+                f.file,
+                f.name
+            );
+            if !f.ty.contains("InterfaceAccount") {
+                assert!(
+                    program_types.insert(f.ty.clone()),
+                    "{}: two mutable {}",
+                    f.file,
+                    f.ty
+                );
+            }
+        }
+        let tokens: Vec<&&Field> = mutable
+            .iter()
+            .filter(|f| f.ty.contains("TokenAccount"))
+            .collect();
+        for (i, a) in tokens.iter().enumerate() {
+            for b in &tokens[i + 1..] {
+                let compared = |x: &Field, y: &Field| {
+                    x.attrs
+                        .contains(&format!("{}.key() != {}.key()", x.name, y.name))
+                };
+                let allowed = MAY_ALIAS
+                    .iter()
+                    .any(|&(file, x, y)| a.file == file && a.name == x && b.name == y);
+                assert!(
+                    compared(a, b) || compared(b, a) || allowed,
+                    "{}: `{}` and `{}` may be one account",
+                    a.file,
+                    a.name,
+                    b.name
+                );
+            }
+        }
+    }
+}

@@ -303,3 +303,46 @@ fn the_vault_cannot_be_the_payee_of_reveal_or_attested() {
     assert_eq!(env.claim_state(&t, &u.pubkey()).paid_units, 0);
     env.assert_conserved(&[t.vault]);
 }
+
+/// Every other instruction that moves tokens between a vault and a second
+/// token account, given the vault as that account: refused with
+/// `DuplicateAccount` (their mutable accounts are `dup`, so Anchor's generic
+/// duplicate check no longer stands guard), and no token moves.
+#[test]
+fn a_vault_cannot_be_the_other_token_account() {
+    let (mut env, employer, t, u) = leased(Flavor::Token);
+    let me = u.pubkey();
+    let (vault, stake_vault) = (t.vault, env.market.stake_vault);
+    let fee_token = env.wallet(&env.fee_owner.pubkey());
+    let (by_employer, by_contributor, by_anyone) = (vec![&employer], vec![&u], vec![]);
+    let cases = [
+        (ix::fund_task(&t, &vault, 1), &by_employer),
+        (ix::cancel_task(&t, &vault), &by_employer),
+        (ix::clawback(&t, &vault), &by_employer),
+        (ix::close_task(&t, &vault, &fee_token), &by_employer),
+        (
+            ix::close_task(&t, &env.wallet(&t.employer), &vault),
+            &by_employer,
+        ),
+        (ix::collect_fees(&t, &vault), &by_anyone),
+        (
+            ix::stake(&env.market, &me, &me, Some(&stake_vault), 1),
+            &by_contributor,
+        ),
+        (
+            ix::withdraw_stake(&env.market, &me, &stake_vault),
+            &by_contributor,
+        ),
+        (
+            ix::expire_claim(&t, &env.market, &me, &stake_vault),
+            &by_anyone,
+        ),
+    ];
+    let watched = [vault, stake_vault, env.wallet(&t.employer), env.wallet(&me)];
+    let before = watched.map(|k| env.balance(&k));
+    for (ix, signers) in cases {
+        env.fails(ix, signers, IlmError::DuplicateAccount);
+    }
+    assert_eq!(watched.map(|k| env.balance(&k)), before);
+    env.assert_conserved(&[vault]);
+}

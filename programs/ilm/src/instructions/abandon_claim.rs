@@ -9,12 +9,12 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct AbandonClaim<'info> {
     pub contributor: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task, has_one = contributor)]
+    #[account(mut, dup, has_one = task, has_one = contributor)]
     pub claim: Box<Account<'info, Claim>>,
     #[account(
-        mut,
+        mut, dup,
         has_one = contributor,
         constraint = stake.market == task.market @ IlmError::StakeMismatch,
     )]

@@ -10,13 +10,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct CancelTask<'info> {
     pub employer: Signer<'info>,
-    #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = employer, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    #[account(mut, dup,
+        constraint = employer_token.key() != vault.key() @ IlmError::DuplicateAccount,
+        token::mint = mint, token::token_program = token_program,
+    )]
     pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
 }

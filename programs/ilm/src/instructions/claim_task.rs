@@ -18,9 +18,9 @@ pub struct ClaimTask<'info> {
     pub rent_payer: Signer<'info>,
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = contributor, has_one = market @ IlmError::StakeMismatch)]
+    #[account(mut, dup, has_one = contributor, has_one = market @ IlmError::StakeMismatch)]
     pub stake: Box<Account<'info, Stake>>,
     /// The [`Claim`] this call opens; an address that is already a claim
     /// fails in the System program.

@@ -6,7 +6,7 @@ use anchor_lang::prelude::*;
 /// (the same rule as `close_claim`: task ids are never reused).
 #[derive(Accounts)]
 pub struct CloseBitmap<'info> {
-    #[account(mut, close = payer, has_one = payer, has_one = task)]
+    #[account(mut, dup, close = payer, has_one = payer, has_one = task)]
     pub bitmap: Box<Account<'info, Bitmap>>,
     /// CHECK: only its emptiness is read: a closed task is a system-owned account without data.
     pub task: UncheckedAccount<'info>,

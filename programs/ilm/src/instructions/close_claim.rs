@@ -10,7 +10,7 @@ use anchor_lang::prelude::*;
 /// reused and a closed claim cannot be revived.
 #[derive(Accounts)]
 pub struct CloseClaim<'info> {
-    #[account(mut, close = rent_payer, has_one = rent_payer, has_one = task)]
+    #[account(mut, dup, close = rent_payer, has_one = rent_payer, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
     /// CHECK: only its emptiness is read: a closed task is a system-owned account without data.
     pub task: UncheckedAccount<'info>,

@@ -20,7 +20,7 @@ pub struct CloseStake<'info> {
     /// The contributor, or the rent payer (or the sponsor whose pool paid)
     /// of a record without completions.
     pub closer: Signer<'info>,
-    #[account(mut, close = rent_payer, has_one = rent_payer)]
+    #[account(mut, dup, close = rent_payer, has_one = rent_payer)]
     pub stake: Box<Account<'info, Stake>>,
     /// CHECK: receives the record's rent; bound to it by `has_one`.
     #[account(mut)]

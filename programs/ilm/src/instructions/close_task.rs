@@ -1,3 +1,4 @@
+use crate::error::IlmError;
 use crate::events::TaskClosed;
 use crate::instructions::shared::{now, pay_from_vault};
 use crate::state::{Market, Task};
@@ -13,13 +14,16 @@ pub struct CloseTask<'info> {
     pub employer: Signer<'info>,
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, close = employer, has_one = employer, has_one = mint, has_one = vault)]
+    #[account(mut, dup, close = employer, has_one = employer, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    #[account(mut, dup,
+        constraint = employer_token.key() != vault.key() @ IlmError::DuplicateAccount,
+        token::mint = mint, token::token_program = token_program,
+    )]
     pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
     /// May be `employer_token` itself when the employer is the market's fee
     /// owner (an operator posting its own tasks); the handler reads neither
@@ -27,6 +31,7 @@ pub struct CloseTask<'info> {
     #[account(
         mut,
         dup,
+        constraint = fee_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = market.fee_owner,
         token::token_program = token_program,

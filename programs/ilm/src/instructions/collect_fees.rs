@@ -9,14 +9,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 #[derive(Accounts)]
 pub struct CollectFees<'info> {
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = market, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = market, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
     #[account(mint::token_program = token_program)]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         mut,
+        dup,
+        constraint = fee_token.key() != vault.key() @ IlmError::DuplicateAccount,
         token::mint = mint,
         token::authority = market.fee_owner,
         token::token_program = token_program,

@@ -78,7 +78,7 @@ pub struct CreateTask<'info> {
         token::token_program = token_program,
     )]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    #[account(mut, dup, token::mint = mint, token::token_program = token_program)]
     pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,

@@ -19,30 +19,32 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct ExpireClaim<'info> {
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = vault)]
+    #[account(mut, dup, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
     /// CHECK: the task's vault (`has_one = vault`); only its frozen flag is read.
     pub vault: UncheckedAccount<'info>,
-    #[account(mut, has_one = task)]
+    #[account(mut, dup, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
     /// Writable: a Preimage commitment's slash is burned.
-    #[account(mut, address = market.stake_mint, mint::token_program = token_program)]
+    #[account(mut, dup, address = market.stake_mint, mint::token_program = token_program)]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, address = market.stake_vault)]
+    #[account(mut, dup, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The employer's stake-mint account receiving the slash.
     #[account(
         mut,
+        dup,
+        constraint = employer_stake_token.key() != stake_vault.key() @ IlmError::DuplicateAccount,
         token::mint = stake_mint,
         token::authority = task.employer,
         token::token_program = token_program,

@@ -10,7 +10,7 @@ pub struct FundTask<'info> {
     pub employer: Signer<'info>,
     #[account(address = task.market)]
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = employer, has_one = mint, has_one = vault)]
+    #[account(mut, dup, has_one = employer, has_one = mint, has_one = vault)]
     pub task: Box<Account<'info, Task>>,
     /// Checked again (not only at `create_task`): a closable mint could
     /// have been closed and re-created with other extensions.
@@ -20,9 +20,12 @@ pub struct FundTask<'info> {
         constraint = freezer_allowed(&mint, &market.freezable_mints) @ IlmError::FreezableMint,
     )]
     pub mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut)]
+    #[account(mut, dup)]
     pub vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, token::mint = mint, token::token_program = token_program)]
+    #[account(mut, dup,
+        constraint = employer_token.key() != vault.key() @ IlmError::DuplicateAccount,
+        token::mint = mint, token::token_program = token_program,
+    )]
     pub employer_token: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
 }

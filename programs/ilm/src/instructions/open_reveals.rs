@@ -13,7 +13,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct OpenReveals<'info> {
     pub employer: Signer<'info>,
-    #[account(mut, has_one = employer @ IlmError::NotTaskEmployer)]
+    #[account(mut, dup, has_one = employer @ IlmError::NotTaskEmployer)]
     pub task: Box<Account<'info, Task>>,
 }
 

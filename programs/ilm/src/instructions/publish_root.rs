@@ -12,7 +12,7 @@ use anchor_lang::prelude::*;
 #[derive(Accounts)]
 pub struct PublishRoot<'info> {
     pub employer: Signer<'info>,
-    #[account(mut, has_one = employer)]
+    #[account(mut, dup, has_one = employer)]
     pub task: Box<Account<'info, Task>>,
 }
 

@@ -11,16 +11,16 @@ use anchor_lang::prelude::*;
 pub struct RejectWork<'info> {
     pub employer: Signer<'info>,
     #[account(
-        mut,
+        mut, dup,
         constraint = employer_record.records(&task) @ IlmError::EmployerMismatch,
     )]
     pub employer_record: Box<Account<'info, Employer>>,
-    #[account(mut, has_one = employer @ IlmError::NotTaskEmployer)]
+    #[account(mut, dup, has_one = employer @ IlmError::NotTaskEmployer)]
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task)]
+    #[account(mut, dup, has_one = task)]
     pub claim: Box<Account<'info, Claim>>,
     #[account(
-        mut,
+        mut, dup,
         constraint = stake.backs(&task, &claim) @ IlmError::StakeMismatch,
     )]
     pub stake: Box<Account<'info, Stake>>,

@@ -7,7 +7,7 @@ use anchor_lang::prelude::*;
 pub struct RequestUnstake<'info> {
     pub contributor: Signer<'info>,
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = contributor, has_one = market)]
+    #[account(mut, dup, has_one = contributor, has_one = market)]
     pub stake: Box<Account<'info, Stake>>,
 }
 

@@ -236,16 +236,10 @@ impl Market {
     }
 }
 
-/// Accounts a payout from a task vault touches.
-///
-/// The payout instructions (`approve_work`, `settle_work`, `reveal_answer`,
-/// `submit_attested`, `claim_merkle`) mark their mutable accounts `dup` and
-/// check the one pair that could alias instead: Anchor's generic
-/// duplicate-mutable-account check hashes every key into a `HashSet` and cost
-/// about 3,500 CU per payout. The other accounts cannot alias: each has its
-/// own discriminator (task, claim, stake, bitmap, employer record) or owner
-/// (token accounts), so only the vault and the payee's token account are
-/// compared, with `DuplicateAccount`.
+/// Accounts a payout from a task vault touches. Like every instruction's
+/// mutable accounts they are `dup`, and the vault and the payee's token
+/// account, the one pair that could be one account, are compared with
+/// `DuplicateAccount` (docs/DESIGN.md, "Compute and rent").
 pub struct Payout<'a, 'info> {
     pub task: &'a mut Account<'info, Task>,
     pub claim: &'a mut Account<'info, Claim>,

@@ -33,11 +33,14 @@ pub struct StakeTokens<'info> {
         constraint = freezer_allowed(&stake_mint, &market.freezable_mints) @ IlmError::FreezableMint,
     )]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, address = market.stake_vault)]
+    #[account(mut, dup, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
     /// The tokens' source; none when `amount` is 0 (a newcomer opening its
     /// record holds no token account yet).
-    #[account(mut, token::mint = stake_mint, token::token_program = token_program)]
+    #[account(mut, dup,
+        constraint = contributor_token.key() != stake_vault.key() @ IlmError::DuplicateAccount,
+        token::mint = stake_mint, token::token_program = token_program,
+    )]
     pub contributor_token: Option<Box<InterfaceAccount<'info, TokenAccount>>>,
     pub token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,

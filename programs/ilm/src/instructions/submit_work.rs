@@ -11,7 +11,7 @@ use anchor_lang::prelude::*;
 pub struct SubmitWork<'info> {
     pub contributor: Signer<'info>,
     pub task: Box<Account<'info, Task>>,
-    #[account(mut, has_one = task, has_one = contributor)]
+    #[account(mut, dup, has_one = task, has_one = contributor)]
     pub claim: Box<Account<'info, Claim>>,
 }
 

@@ -17,7 +17,7 @@ pub struct UpdateMarketArgs {
 #[derive(Accounts)]
 pub struct UpdateMarket<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority)]
+    #[account(mut, dup, has_one = authority)]
     pub market: Box<Account<'info, Market>>,
 }
 

@@ -1,3 +1,4 @@
+use crate::error::IlmError;
 use crate::events::StakeWithdrawn;
 use crate::instructions::shared::{now, transfer};
 use crate::state::{Market, Stake};
@@ -9,13 +10,16 @@ use anchor_spl::token_interface::{Mint, TokenAccount, TokenInterface};
 pub struct WithdrawStake<'info> {
     pub contributor: Signer<'info>,
     pub market: Box<Account<'info, Market>>,
-    #[account(mut, has_one = contributor, has_one = market)]
+    #[account(mut, dup, has_one = contributor, has_one = market)]
     pub stake: Box<Account<'info, Stake>>,
     #[account(address = market.stake_mint, mint::token_program = token_program)]
     pub stake_mint: Box<InterfaceAccount<'info, Mint>>,
-    #[account(mut, address = market.stake_vault)]
+    #[account(mut, dup, address = market.stake_vault)]
     pub stake_vault: Box<InterfaceAccount<'info, TokenAccount>>,
-    #[account(mut, token::mint = stake_mint, token::token_program = token_program)]
+    #[account(mut, dup,
+        constraint = contributor_token.key() != stake_vault.key() @ IlmError::DuplicateAccount,
+        token::mint = stake_mint, token::token_program = token_program,
+    )]
     pub contributor_token: Box<InterfaceAccount<'info, TokenAccount>>,
     pub token_program: Interface<'info, TokenInterface>,
 }
