@@ -1,8 +1,10 @@
 //! submit_work, approve_work, reject_work, settle_work, close_claim.
 use anchor_lang::error::ErrorCode as Anchor;
+use anchor_lang::solana_program::instruction::Instruction;
 use ilm_client::ix;
 use ilm_client::{ClaimStatus, IlmError};
 use ilm_tests::*;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 const STAKE: u64 = 150_000_000;
@@ -310,4 +312,93 @@ fn the_vault_cannot_be_the_payee() {
     env.submit(&t, &u);
     let ix = ix::approve_work(&t, &u.pubkey(), &t.vault);
     env.fails(ix, &[&employer], IlmError::DuplicateAccount);
+}
+
+/// The program logs a refusal in Anchor's words (its own logger, without
+/// `core::fmt`): where it was thrown or which account caused it, the error's
+/// name, number and message, and the two keys compared, which is what
+/// explorers show and Anchor's TypeScript `AnchorError.parse` reads.
+#[test]
+fn a_refusal_is_logged_as_anchor_logs_it() {
+    let (mut env, employer, t, u) = leased(Flavor::Token);
+    let to = env.wallet(&u.pubkey());
+    env.submit(&t, &u);
+    let failed_logs = |env: &mut Env, ix: Instruction, signer: &Keypair| {
+        let logs = match env.send(&[ix], &[signer]) {
+            Ok(_) => panic!("expected a refusal"),
+            Err(f) => f.logs,
+        };
+        let at = logs
+            .iter()
+            .position(|l| {
+                l.contains("Error occurred")
+                    || l.contains("Error thrown in")
+                    || l.contains("Error caused by")
+            })
+            .unwrap_or_else(|| panic!("no error line in {logs:#?}"));
+        logs[at..].iter().take(5).cloned().collect::<Vec<_>>()
+    };
+
+    let stranger = env.user();
+    let ix = swap(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &employer.pubkey(),
+        &stranger.pubkey(),
+    );
+    let logs = failed_logs(&mut env, ix, &stranger);
+    let e = IlmError::NotTaskEmployer;
+    let line = logs[0]
+        .strip_prefix(
+            "Program log: AnchorError thrown in programs/ilm/src/instructions/approve_work.rs:",
+        )
+        .and_then(|rest| rest.split_once(". Error Code: "))
+        .map(|(line, _)| line)
+        .unwrap_or_else(|| panic!("{}", logs[0]));
+    assert!(line.parse::<u32>().is_ok_and(|n| n > 0), "{}", logs[0]);
+    assert!(
+        logs[0].ends_with(&format!(
+            ". Error Code: {e:?}. Error Number: {}. Error Message: {e}.",
+            ilm_client::error_code(e)
+        )),
+        "{}",
+        logs[0]
+    );
+    let keys = [t.employer, stranger.pubkey()].map(|k| format!("Program log: {k}"));
+    assert_eq!(
+        logs[1..],
+        [
+            "Program log: Left:",
+            &keys[0],
+            "Program log: Right:",
+            &keys[1]
+        ]
+    );
+
+    let other_employer = env.user();
+    let other = env.create_task(&other_employer, default_task(0));
+    let ix = swap(
+        ix::approve_work(&t, &u.pubkey(), &to),
+        &t.vault,
+        &other.vault,
+    );
+    let logs = failed_logs(&mut env, ix, &employer);
+    let e = Anchor::ConstraintHasOne;
+    assert_eq!(
+        logs[0],
+        format!(
+            "Program log: AnchorError caused by account: task. Error Code: {e:?}. \
+             Error Number: {}. Error Message: {e}.",
+            u32::from(e)
+        )
+    );
+    let keys = [t.vault, other.vault].map(|k| format!("Program log: {k}"));
+    assert_eq!(
+        logs[1..],
+        [
+            "Program log: Left:",
+            &keys[0],
+            "Program log: Right:",
+            &keys[1]
+        ]
+    );
 }

@@ -10,7 +10,7 @@
 //! the same program-id check, discriminator dispatch, error logging and codes.
 //! Built with Solana's platform-tools, the crate keeps Anchor's entrypoint.
 use crate::{__private::__global, instruction, ID};
-use anchor_lang::error::ErrorCode;
+use anchor_lang::error::{ComparedValues, ErrorCode, ErrorOrigin};
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::entrypoint::{ProgramResult, SUCCESS};
 use anchor_lang::solana_program::program_error::ProgramError;
@@ -79,14 +79,88 @@ fn code(result: Result<()>) -> u64 {
     }
 }
 
-/// Logs an Anchor error like Anchor's `entry` does and turns it into the
-/// program's return code. Out of line: inlined, its match over every
-/// `ProgramError` was repeated in each instruction (about 1 KB each).
+/// Logs an error and turns it into the program's return code. Out of line:
+/// inlined, its match over every `ProgramError` was repeated in each
+/// instruction (about 1 KB each).
 #[cold]
 #[inline(never)]
 fn fail(e: Error) -> u64 {
-    e.log();
+    log(&e);
     u64::from(ProgramError::from(e))
+}
+
+/// Anchor's `Error::log` without `core::fmt` (whose formatting of numbers,
+/// `Debug` and `Display` took about 15 KB of the program): an `AnchorError`
+/// gives Anchor's lines word for word (clients such as Anchor's TypeScript
+/// `AnchorError.parse` read them); a `ProgramError` gives its origin and
+/// number, without `Debug` name and message.
+fn log(e: &Error) {
+    let (kind, origin, compared) = match e {
+        Error::AnchorError(a) => ("AnchorError", &a.error_origin, &a.compared_values),
+        Error::ProgramError(p) => ("ProgramError", &p.error_origin, &p.compared_values),
+    };
+    let mut line = String::with_capacity(256);
+    line.push_str(kind);
+    match origin {
+        None => line.push_str(" occurred."),
+        Some(ErrorOrigin::Source(source)) => {
+            line.push_str(" thrown in ");
+            line.push_str(source.filename);
+            line.push(':');
+            push_decimal(&mut line, source.line.into());
+            line.push('.');
+        }
+        Some(ErrorOrigin::AccountName(account)) => {
+            line.push_str(" caused by account: ");
+            line.push_str(account);
+            line.push('.');
+        }
+    }
+    match e {
+        Error::AnchorError(a) => {
+            line.push_str(" Error Code: ");
+            line.push_str(&a.error_name);
+            line.push_str(". Error Number: ");
+            push_decimal(&mut line, a.error_code_number.into());
+            line.push_str(". Error Message: ");
+            line.push_str(&a.error_msg);
+            line.push('.');
+        }
+        Error::ProgramError(p) => {
+            line.push_str(" Error Number: ");
+            push_decimal(&mut line, u64::from(p.program_error.clone()));
+            line.push('.');
+        }
+    }
+    msg!(&line);
+    match compared {
+        Some(ComparedValues::Pubkeys((left, right))) => {
+            msg!("Left:");
+            left.log();
+            msg!("Right:");
+            right.log();
+        }
+        Some(ComparedValues::Values((left, right))) => {
+            msg!(&["Left: ", left].concat());
+            msg!(&["Right: ", right].concat());
+        }
+        None => (),
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(line: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    line.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 macro_rules! dispatch {
