@@ -1,5 +1,6 @@
 //! submit_work, approve_work, reject_work, settle_work, close_claim.
 use anchor_lang::error::ErrorCode as Anchor;
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use ilm_client::ix;
 use ilm_client::{ClaimStatus, IlmError};
@@ -323,20 +324,22 @@ fn a_refusal_is_logged_as_anchor_logs_it() {
     let (mut env, employer, t, u) = leased(Flavor::Token);
     let to = env.wallet(&u.pubkey());
     env.submit(&t, &u);
-    let failed_logs = |env: &mut Env, ix: Instruction, signer: &Keypair| {
+    // The error line, after checking the two lines of keys that follow it.
+    let refused = |env: &mut Env, ix: Instruction, signer: &Keypair, compared: [Pubkey; 2]| {
         let logs = match env.send(&[ix], &[signer]) {
             Ok(_) => panic!("expected a refusal"),
             Err(f) => f.logs,
         };
         let at = logs
             .iter()
-            .position(|l| {
-                l.contains("Error occurred")
-                    || l.contains("Error thrown in")
-                    || l.contains("Error caused by")
-            })
+            .position(|l| l.contains("Error thrown in") || l.contains("Error caused by"))
             .unwrap_or_else(|| panic!("no error line in {logs:#?}"));
-        logs[at..].iter().take(5).cloned().collect::<Vec<_>>()
+        let [left, right] = compared.map(|k| format!("Program log: {k}"));
+        assert_eq!(
+            logs[at + 1..at + 5],
+            ["Program log: Left:", &left, "Program log: Right:", &right]
+        );
+        logs[at].clone()
     };
 
     let stranger = env.user();
@@ -345,33 +348,22 @@ fn a_refusal_is_logged_as_anchor_logs_it() {
         &employer.pubkey(),
         &stranger.pubkey(),
     );
-    let logs = failed_logs(&mut env, ix, &stranger);
+    let logged = refused(&mut env, ix, &stranger, [t.employer, stranger.pubkey()]);
     let e = IlmError::NotTaskEmployer;
-    let line = logs[0]
+    let line = logged
         .strip_prefix(
             "Program log: AnchorError thrown in programs/ilm/src/instructions/approve_work.rs:",
         )
         .and_then(|rest| rest.split_once(". Error Code: "))
         .map(|(line, _)| line)
-        .unwrap_or_else(|| panic!("{}", logs[0]));
-    assert!(line.parse::<u32>().is_ok_and(|n| n > 0), "{}", logs[0]);
+        .unwrap_or_else(|| panic!("{logged}"));
+    assert!(line.parse::<u32>().is_ok_and(|n| n > 0), "{logged}");
     assert!(
-        logs[0].ends_with(&format!(
+        logged.ends_with(&format!(
             ". Error Code: {e:?}. Error Number: {}. Error Message: {e}.",
             ilm_client::error_code(e)
         )),
-        "{}",
-        logs[0]
-    );
-    let keys = [t.employer, stranger.pubkey()].map(|k| format!("Program log: {k}"));
-    assert_eq!(
-        logs[1..],
-        [
-            "Program log: Left:",
-            &keys[0],
-            "Program log: Right:",
-            &keys[1]
-        ]
+        "{logged}"
     );
 
     let other_employer = env.user();
@@ -381,24 +373,14 @@ fn a_refusal_is_logged_as_anchor_logs_it() {
         &t.vault,
         &other.vault,
     );
-    let logs = failed_logs(&mut env, ix, &employer);
+    let logged = refused(&mut env, ix, &employer, [t.vault, other.vault]);
     let e = Anchor::ConstraintHasOne;
     assert_eq!(
-        logs[0],
+        logged,
         format!(
             "Program log: AnchorError caused by account: task. Error Code: {e:?}. \
              Error Number: {}. Error Message: {e}.",
             u32::from(e)
         )
-    );
-    let keys = [t.vault, other.vault].map(|k| format!("Program log: {k}"));
-    assert_eq!(
-        logs[1..],
-        [
-            "Program log: Left:",
-            &keys[0],
-            "Program log: Right:",
-            &keys[1]
-        ]
     );
 }
